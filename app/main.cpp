@@ -1,13 +1,28 @@
-// The `veche` command. Only this file picks the database backend, initializes libsodium and
+// The `veche` command. Only this program picks the database backend, initializes libsodium and
 // owns the io_context (through the commands it dispatches to).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <string>
+
+#include "commands/commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Veche: a self-hostable platform for a coalition in exile", "veche"};
   app.set_version_flag("--version", std::string("veche ") + VECHE_VERSION);
   app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
+  app.fallthrough();
+  veche::app::GlobalOptions global;
+  app.add_option("--config", global.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  app.add_flag("--quiet", global.quiet, "No progress bars");
+
+  // One line per command; each lives in app/commands/<name>.cpp.
+  // (serve, init and demo are added with the http and registry modules)
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
   return 0;
 }

@@ -1,0 +1,30 @@
+// The `veche` subcommands. Each lives in its own file under app/commands/ and registers
+// itself on the root CLI::App; main.cpp calls every add_*_command in turn.
+#pragma once
+
+#include <string>
+
+#include "veche/core/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace veche::app {
+
+// Options every command shares (set on the root app before parsing).
+struct GlobalOptions {
+  std::string config_file;  // --config FILE (TOML)
+  bool quiet = false;       // --quiet: no progress bars
+};
+
+// Prints "veche: <message>" to stderr and returns the process exit code for the error:
+// the one table from ErrorCode to exit code (64 usage/input, 65 data, 66 not found, ...).
+int report_error(const Error& error);
+int exit_code_for(ErrorCode code);
+
+void add_serve_command(CLI::App& app, const GlobalOptions& global);
+void add_init_command(CLI::App& app, const GlobalOptions& global);
+void add_demo_command(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace veche::app
