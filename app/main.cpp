@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", global.quiet, "No progress bars");
 
   // One line per command; each lives in app/commands/<name>.cpp.
-  // (serve, init and demo are added with the http and registry modules)
+  veche::app::add_serve_command(app, global);
+  veche::app::add_init_command(app, global);
+  veche::app::add_demo_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,38 @@
+#include "commands/setup.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "veche/registry/registry.hpp"
+
+namespace veche::app {
+
+Result<core::Config> load_config(const GlobalOptions& global) {
+  core::Config cfg;
+  if (!global.config_file.empty()) {
+    std::ifstream in(global.config_file, std::ios::binary);
+    if (!in) return not_found("cannot read the configuration file " + global.config_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    VECHE_TRY(core::apply_toml(cfg, ss.str()));
+  }
+  VECHE_TRY(core::apply_env(cfg, [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  }));
+  return cfg;
+}
+
+Result<std::unique_ptr<store::Database>> open_database(const std::string& location) {
+  VECHE_ASSIGN_OR_RETURN(auto db, store::open(location));
+  std::vector<store::Migration> all;
+  // Modules in dependency order; each owns its tables.
+  for (const auto& m : registry::migrations()) all.push_back(m);
+  VECHE_TRY(store::migrate(*db, all));
+  return db;
+}
+
+}  // namespace veche::app

@@ -1,0 +1,20 @@
+// What several commands share: the layered configuration and an open, migrated database.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "commands/commands.hpp"
+#include "veche/core/config.hpp"
+#include "veche/store/database.hpp"
+
+namespace veche::app {
+
+// Defaults, then --config FILE, then VECHE_* environment variables. Flags are applied by the
+// caller afterwards, then core::validate() is run again.
+Result<core::Config> load_config(const GlobalOptions& global);
+
+// Opens the database at `location` and applies every module's migrations.
+Result<std::unique_ptr<store::Database>> open_database(const std::string& location);
+
+}  // namespace veche::app

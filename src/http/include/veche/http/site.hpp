@@ -1,0 +1,43 @@
+// The Veche web site and JSON API: everything the server answers, behind one handler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "veche/core/clock.hpp"
+#include "veche/core/result.hpp"
+#include "veche/http/message.hpp"
+#include "veche/http/router.hpp"
+#include "veche/store/database.hpp"
+
+namespace veche::http {
+
+struct SiteOptions {
+  std::string web_root;    // holds templates/ and static/
+  std::string locale_dir;  // compiled catalogs: <dir>/<lang>/LC_MESSAGES/veche.mo
+  std::string default_language = "en";
+  bool secure_cookies = false;
+  std::string version;
+};
+
+class Site {
+ public:
+  // Loads templates, static files and catalogs. kNotFound / kInvalidArgument name the
+  // missing or broken file. `db` and `clock` must outlive the site.
+  static Result<std::unique_ptr<Site>> create(const SiteOptions& options, store::Database& db,
+                                              const core::Clock& clock);
+  ~Site();
+  // Answers one request. Thread-safe.
+  Response handle(Request& req) const;
+  const Router& router() const;
+
+ private:
+  Site();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The HTTP status for an error code: the one table (STYLE.md, "Errors").
+int status_for(ErrorCode code);
+
+}  // namespace veche::http

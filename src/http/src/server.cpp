@@ -1,0 +1,305 @@
+#include "veche/http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+#include "security.hpp"
+#include "veche/core/text.hpp"
+#include "veche/core/random.hpp"
+
+namespace veche::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+Method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get: return Method::kGet;
+    case bhttp::verb::head: return Method::kHead;
+    case bhttp::verb::post: return Method::kPost;
+    case bhttp::verb::put: return Method::kPut;
+    case bhttp::verb::patch: return Method::kPatch;
+    case bhttp::verb::delete_: return Method::kDelete;
+    case bhttp::verb::options: return Method::kOptions;
+    default: return Method::kOther;
+  }
+}
+
+std::string new_request_id() {
+  thread_local core::SeededRandom rng(
+      std::hash<std::thread::id>{}(std::this_thread::get_id()) ^
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::array<std::byte, 8> b{};
+  rng.fill(b);
+  return core::to_hex(b);
+}
+
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+BeastResponse to_beast(Response&& r, unsigned version, bool keep_alive, bool head) {
+  BeastResponse res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "veche");
+  res.set(bhttp::field::content_type, r.content_type);
+  for (const auto& [name, value] : security_headers(r.content_type)) res.set(name, value);
+  for (auto& [name, value] : r.headers) res.insert(name, value);
+  res.keep_alive(keep_alive);
+  const auto size = r.body.size();
+  if (!head) res.body() = std::move(r.body);
+  res.content_length(size);
+  return res;
+}
+
+// A small error response for requests that never reached a handler (unparseable requests).
+BeastResponse early_error(int status, std::string_view message) {
+  Response r = Response::text(std::string(message) + "\n", status);
+  return to_beast(std::move(r), 11, false, false);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Handler handler;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor{ioc};
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active{0};
+  std::uint16_t bound_port = 0;
+
+  Impl(ServerOptions o, Handler h)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        ioc(static_cast<int>(threads(options.io_threads))),
+        workers(threads(options.worker_threads)) {}
+
+  static unsigned threads(unsigned wanted) {
+    if (wanted > 0) return wanted;
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
+
+  Response call_handler(Request& req) {
+    try {
+      return handler(req);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} failed: {}", req.request_id, e.what());
+    } catch (...) {
+      spdlog::error("request {} failed with an unknown exception", req.request_id);
+    }
+    return Response::text("internal error; request id " + req.request_id + "\n", 500);
+  }
+
+  // Converts the parsed Beast request; an unusable target is answered with 400 directly.
+  Request convert(BeastRequest& br) {
+    Request req;
+    std::string why;
+    if (!convert_into(br, req, why)) {
+      req.malformed = why;
+      req.path.clear();
+      req.query.clear();
+    }
+    return req;
+  }
+
+  bool convert_into(BeastRequest& br, Request& req, std::string& why) {
+    req.method = to_method(br.method());
+    req.target = std::string(br.target());
+    req.request_id = new_request_id();
+    for (const auto& field : br) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto [it, inserted] = req.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    if (auto it = req.headers.find("cookie"); it != req.headers.end()) {
+      req.cookies = parse_cookies(it->second);
+    }
+    const std::string_view target = req.target;
+    if (target.empty() || target.front() != '/') {
+      why = "the request target must be a path starting with /";
+      return false;
+    }
+    const auto qpos = target.find('?');
+    auto decoded = percent_decode(target.substr(0, qpos), false);
+    if (!decoded || decoded->find('\0') != std::string::npos) {
+      why = "the request path is not valid percent-encoded UTF-8";
+      return false;
+    }
+    req.path = std::move(*decoded);
+    if (qpos != std::string_view::npos) {
+      auto q = parse_form(target.substr(qpos + 1));
+      if (!q) {
+        why = "the query string is not valid percent-encoded UTF-8";
+        return false;
+      }
+      req.query = std::move(*q);
+    }
+    req.body = std::move(br.body());
+    return true;
+  }
+
+  asio::awaitable<void> session(beast::tcp_stream stream) {
+    ++active;
+    struct Leave {
+      std::atomic<int>& n;
+      ~Leave() { --n; }
+    } leave{active};
+    beast::flat_buffer buffer;
+    std::string peer;
+    if (options.log_addresses) {
+      beast::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) peer = ep.address().to_string();
+    }
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(options.max_header_bytes);
+      parser.body_limit(options.max_body_bytes);
+      stream.expires_after(options.request_timeout);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser,
+                                                asio::as_tuple(asio::use_awaitable));
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+          ec == beast::error::timeout || ec == asio::error::eof ||
+          ec == asio::error::connection_reset) {
+        break;
+      }
+      if (ec) {
+        int status = 400;
+        std::string msg = "bad request: " + ec.message();
+        if (ec == bhttp::error::body_limit) {
+          status = 413;
+          msg = "request body too large";
+        } else if (ec == bhttp::error::header_limit) {
+          status = 431;
+          msg = "request headers too large";
+        }
+        auto res = early_error(status, msg);
+        co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        break;
+      }
+      BeastRequest br = parser.release();
+      const auto start = std::chrono::steady_clock::now();
+      const bool keep_alive = br.keep_alive() && !stopping.load();
+      const bool head = br.method() == bhttp::verb::head;
+      const unsigned version = br.version();
+      Request req = convert(br);
+      const std::string log_target = req.malformed.empty() ? req.path : std::string("-");
+      const std::string request_id = req.request_id;
+      // Run the handler on the worker pool; resume here on the I/O thread.
+      Response response = co_await asio::co_spawn(
+          workers, [this, &req]() -> asio::awaitable<Response> { co_return call_handler(req); },
+          asio::use_awaitable);
+      const int status = response.status;
+      auto res = to_beast(std::move(response), version, keep_alive, head);
+      const auto bytes = res.body().size();
+      auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start).count();
+      if (spdlog::should_log(spdlog::level::info)) {
+        // Paths only (no query strings: they can carry codes); no addresses unless enabled.
+        if (options.log_addresses) {
+          spdlog::info("{} {} {} {} {}B {}us id={}", peer, method_name(to_method(br.method())),
+                       log_target, status, bytes, us, request_id);
+        } else {
+          spdlog::info("{} {} {} {}B {}us id={}", method_name(to_method(br.method())), log_target,
+                       status, bytes, us, request_id);
+        }
+      }
+      if (wec || !keep_alive) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    while (!stopping.load()) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
+        continue;  // a transient accept failure (EMFILE, ECONNABORTED): keep serving
+      }
+      asio::co_spawn(acceptor.get_executor(), session(beast::tcp_stream(std::move(socket))),
+                     asio::detached);
+    }
+  }
+
+  void begin_shutdown() {
+    if (stopping.exchange(true)) return;
+    asio::post(ioc, [this] {
+      beast::error_code ec;
+      acceptor.close(ec);
+      drain(std::chrono::steady_clock::now() + options.drain_timeout);
+    });
+  }
+
+  // Polls until in-flight sessions end or the drain deadline passes, then stops the loop.
+  void drain(std::chrono::steady_clock::time_point deadline) {
+    if (active.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      ioc.stop();
+      return;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(ioc, std::chrono::milliseconds(50));
+    timer->async_wait([this, timer, deadline](const beast::error_code&) { drain(deadline); });
+  }
+};
+
+Server::Server(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+Status Server::listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return invalid_argument("listen address '" + impl_->options.host + "' is not an IP address");
+  tcp::endpoint ep{address, impl_->options.port};
+  auto& acc = impl_->acceptor;
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return unavailable("cannot listen on " + impl_->options.host + ":" +
+                       std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  impl_->bound_port = acc.local_endpoint().port();
+  return ok();
+}
+
+std::uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::run() {
+  auto& impl = *impl_;
+  asio::signal_set signals(impl.ioc);
+  if (impl.options.handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([&impl](const beast::error_code& ec, int sig) {
+      if (ec) return;
+      spdlog::info("signal {}: shutting down gracefully", sig);
+      impl.begin_shutdown();
+    });
+  }
+  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+  const unsigned n = Impl::threads(impl.options.io_threads);
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() { impl_->begin_shutdown(); }
+
+}  // namespace veche::http

@@ -1,0 +1,130 @@
+#include "veche/http/site.hpp"
+
+#include <boost/json.hpp>
+#include <cmark-gfm.h>
+#include <spdlog/spdlog.h>
+
+#include "site_impl.hpp"
+
+namespace veche::http {
+
+namespace mustache = kainjow::mustache;
+
+int status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kFailedPrecondition: return 422;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kDataLoss: return 500;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+std::string markdown_to_html(std::string_view markdown) {
+  // CMARK_OPT_DEFAULT is safe in cmark-gfm 0.29: raw HTML and javascript: links are removed.
+  char* html = cmark_markdown_to_html(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT);
+  std::string out(html);
+  std::free(html);
+  return out;
+}
+
+Response Site::Impl::page(const Request& req, const std::string& page_name, Data data,
+                          const std::string& title, int status) const {
+  const Lang l = lang(req);
+  const auto code = std::string(lang_code(l));
+  auto t = mustache::lambda{[this, l](const std::string& text) { return translator.tr(l, text); }};
+  data.set("t", t);
+  data.set("lang", code);
+  const std::string content = templates.render(page_name, data);
+
+  Data layout;
+  layout.set("t", t);
+  layout.set("lang", code);
+  layout.set("title", title);
+  layout.set("content", content);
+  layout.set("version", options.version);
+  layout.set("is_ru", l == Lang::kRu);
+  // The switcher returns the reader to the page they were on (a local path only).
+  layout.set("back", percent_encode(req.path));
+  Response r = Response::html(templates.render("layout", layout), status);
+  r.header("Content-Language", code);
+  r.header("Vary", "Accept-Language, Cookie");
+  r.header("Cache-Control", "no-cache");
+  return r;
+}
+
+Response Site::Impl::error(const Request& req, int status, std::string_view message) const {
+  const Lang l = lang(req);
+  const std::string text = translator.tr(l, message);
+  if (req.wants_json()) {
+    boost::json::object o;
+    o["error"] = {{"status", status}, {"message", text}, {"request_id", req.request_id}};
+    return Response::json(boost::json::serialize(o), status);
+  }
+  Data d;
+  d.set("status", std::to_string(status));
+  d.set("message", text);
+  d.set("request_id", req.request_id);
+  return page(req, "error", std::move(d), translator.tr(l, "Error"), status);
+}
+
+Response Site::Impl::error(const Request& req, const Error& e) const {
+  const int status = status_for(e.code);
+  if (status >= 500) {
+    spdlog::error("request {}: {}: {}", req.request_id, error_code_name(e.code), e.message);
+    return error(req, status, "Something went wrong on our side. Please try again later.");
+  }
+  return error(req, status, e.message);
+}
+
+Result<std::vector<registry::Organization>> Site::Impl::organizations_sorted(Lang l) const {
+  VECHE_ASSIGN_OR_RETURN(auto orgs, registry.organizations());
+  const auto code = lang_code(l);
+  std::sort(orgs.begin(), orgs.end(), [&](const auto& a, const auto& b) {
+    return translator.less(l, a.name.in(code), b.name.in(code));
+  });
+  return orgs;
+}
+
+Site::Site() = default;
+Site::~Site() = default;
+
+Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Database& db,
+                                           const core::Clock& clock) {
+  VECHE_ASSIGN_OR_RETURN(auto templates, Templates::load(options.web_root + "/templates"));
+  for (const char* required : {"layout", "error", "home"}) {
+    if (!templates.has(required)) {
+      return not_found(std::string("template ") + required + ".mustache is missing in " +
+                       options.web_root + "/templates");
+    }
+  }
+  std::unique_ptr<Site> site(new Site());
+  site->impl_ = std::make_unique<Impl>(options, db, clock, std::move(templates));
+  site->impl_->fallback = options.default_language == "ru" ? Lang::kRu : Lang::kEn;
+  site->impl_->add_pages();
+  site->impl_->add_api();
+  return site;
+}
+
+Response Site::handle(Request& req) const {
+  if (!req.malformed.empty()) return impl_->error(req, 400, req.malformed);
+  if (req.path.starts_with("/static/") &&
+      (req.method == Method::kGet || req.method == Method::kHead)) {
+    if (auto r = impl_->static_files.serve(req)) return std::move(*r);
+  }
+  return impl_->router.dispatch(req, [this](Request& r, int status, std::string_view msg) {
+    return impl_->error(r, status, msg);
+  });
+}
+
+const Router& Site::router() const { return impl_->router; }
+
+}  // namespace veche::http

@@ -1,0 +1,54 @@
+// Shared state of the site's page and API handlers (private to src/http).
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include "i18n.hpp"
+#include "static_files.hpp"
+#include "templates.hpp"
+#include "veche/http/router.hpp"
+#include "veche/http/site.hpp"
+#include "veche/registry/registry.hpp"
+
+namespace veche::http {
+
+using Data = kainjow::mustache::data;
+
+struct Site::Impl {
+  SiteOptions options;
+  store::Database& db;
+  const core::Clock& clock;
+  Translator translator;
+  Templates templates;
+  StaticFiles static_files;
+  registry::Registry registry;
+  Router router;
+  Lang fallback = Lang::kEn;
+
+  Impl(const SiteOptions& o, store::Database& d, const core::Clock& c, Templates t)
+      : options(o),
+        db(d),
+        clock(c),
+        translator(o.locale_dir),
+        templates(std::move(t)),
+        static_files(StaticFiles::load(o.web_root + "/static")),
+        registry(d, c) {}
+
+  // Renders `page` inside the layout, in the request's language.
+  Response page(const Request& req, const std::string& page, Data data, const std::string& title,
+                int status = 200) const;
+  // An error in the request's language: an HTML page or a JSON object.
+  Response error(const Request& req, int status, std::string_view message) const;
+  Response error(const Request& req, const Error& e) const;
+  Lang lang(const Request& req) const { return choose_language(req, fallback); }
+  // The organizations in the neutral order for `lang`: alphabetical as its readers sort.
+  Result<std::vector<registry::Organization>> organizations_sorted(Lang lang) const;
+
+  void add_pages();
+  void add_api();
+};
+
+// Safe Markdown to HTML (cmark-gfm; raw HTML and dangerous links are dropped).
+std::string markdown_to_html(std::string_view markdown);
+
+}  // namespace veche::http

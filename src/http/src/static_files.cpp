@@ -1,0 +1,74 @@
+#include "static_files.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace veche::http {
+namespace {
+
+std::string content_type_for(const std::string& ext) {
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".json") return "application/json";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  if (ext == ".woff2") return "font/woff2";
+  return "application/octet-stream";
+}
+
+// FNV-1a, 64 bits: enough to tell versions of our own files apart (not a security property).
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+}  // namespace
+
+StaticFiles StaticFiles::load(const std::string& dir) {
+  namespace fs = std::filesystem;
+  StaticFiles sf;
+  std::error_code ec;
+  std::size_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string body = ss.str();
+    total += body.size();
+    if (total > (16u << 20)) break;
+    const auto rel = fs::relative(it->path(), dir).generic_string();
+    File f{content_type_for(it->path().extension().string()),
+           fmt::format("\"{:016x}\"", fnv1a(body)), std::move(body)};
+    sf.files_.emplace("/static/" + rel, std::move(f));
+  }
+  return sf;
+}
+
+std::optional<Response> StaticFiles::serve(const Request& req) const {
+  auto it = files_.find(req.path);
+  if (it == files_.end()) return std::nullopt;
+  const File& f = it->second;
+  Response r;
+  r.content_type = f.content_type;
+  r.header("ETag", f.etag);
+  r.header("Cache-Control", "public, max-age=3600");
+  const auto inm = req.header("if-none-match");
+  if (!inm.empty() && inm.find(f.etag) != std::string_view::npos) {
+    r.status = 304;
+    return r;
+  }
+  r.body = f.body;
+  return r;
+}
+
+}  // namespace veche::http
