@@ -143,11 +143,11 @@ inline Status ok() { return {}; }
 #define VECHE_CONCAT_(a, b) VECHE_CONCAT_INNER_(a, b)
 
 // Returns the error of `expr` (a Result) from the enclosing function, if it holds one.
-#define VECHE_TRY(expr)                                 \
+#define VECHE_TRY(expr) VECHE_TRY_IMPL_(VECHE_CONCAT_(veche_try_, __COUNTER__), expr)
+#define VECHE_TRY_IMPL_(tmp, expr)                      \
   do {                                                  \
-    auto&& veche_try_result_ = (expr);                  \
-    if (!veche_try_result_.has_value())                 \
-      return std::move(veche_try_result_).error();      \
+    auto&& tmp = (expr);                                \
+    if (!tmp.has_value()) return std::move(tmp).error(); \
   } while (false)
 
 #define VECHE_ASSIGN_OR_RETURN_IMPL_(tmp, decl, expr) \
@@ -157,7 +157,7 @@ inline Status ok() { return {}; }
 
 // `VECHE_ASSIGN_OR_RETURN(auto x, f());` declares x from f()'s value or returns its error.
 #define VECHE_ASSIGN_OR_RETURN(decl, expr) \
-  VECHE_ASSIGN_OR_RETURN_IMPL_(VECHE_CONCAT_(veche_aor_, __LINE__), decl, expr)
+  VECHE_ASSIGN_OR_RETURN_IMPL_(VECHE_CONCAT_(veche_aor_, __COUNTER__), decl, expr)
 
 // Aborts in every build when an invariant does not hold. `why` says why it must hold.
 // Never use it on anything a client can send.

@@ -1,0 +1,49 @@
+// Starts `veche serve` as a child process on a free loopback port with a temporary database,
+// and speaks plain HTTP/1.1 to it. Used by every HTTP integration test.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace veche::testing {
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // names lowercased
+  std::string body;
+  std::string header(const std::string& lowercase) const {
+    auto it = headers.find(lowercase);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+class ServerProcess {
+ public:
+  // Starts the server with `extra_args` after `serve --db <tmp> --listen 127.0.0.1:0 --demo`.
+  // `config_toml`, when not empty, is written to a file passed with --config.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string config_toml = "");
+  ~ServerProcess();
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+  // Sends SIGTERM and waits; returns the exit status (or -1 when killed by a signal).
+  int terminate();
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string dir_;
+};
+
+// One request on a fresh connection. `raw_request`, when given, is sent as is.
+HttpResponse request(int port, const std::string& method, const std::string& target,
+                     const std::map<std::string, std::string>& headers = {},
+                     const std::string& body = "");
+HttpResponse raw_request(int port, const std::string& raw);
+// Sends `partial` and keeps the connection open; true when the server closes it within
+// `max_seconds`.
+bool server_hangs_up(int port, const std::string& partial, int max_seconds);
+
+}  // namespace veche::testing
