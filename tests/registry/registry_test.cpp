@@ -30,14 +30,16 @@ class RegistryTest : public ::testing::TestWithParam<store::Backend> {
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     if (GetParam() == store::Backend::kPostgres) {
-      // Each test starts from empty registry tables.
+      // Each test starts from empty registry tables (migrate() first makes veche_migrations).
+      ASSERT_TRUE(store::migrate(*db_, {}));
       auto tx = db_->begin(store::Access::kWrite);
       ASSERT_TRUE(tx);
       for (const char* t : {"charter_versions", "organizations", "coalition"}) {
         (void)(*tx)->exec(std::string("DROP TABLE IF EXISTS ") + t);
       }
       (void)(*tx)->exec("DELETE FROM veche_migrations WHERE module = 'registry'");
-      ASSERT_TRUE((*tx)->commit());
+      auto committed = (*tx)->commit();
+      ASSERT_TRUE(committed) << committed.error().message;
     }
     ASSERT_TRUE(store::migrate(*db_, migrations()));
     reg_ = std::make_unique<Registry>(*db_, clock_);
