@@ -1,0 +1,114 @@
+// The input of a count: candidates, seats and ballots grouped by identical content.
+//
+// A ballot is a sequence of rank levels, most preferred first. Each level holds one candidate,
+// or several candidates ranked equal (an "overvote" in US usage), or is a skipped rank. Ballots
+// with identical content are stored once with a weight, so memory and time grow with the number
+// of distinct ballots, not with the number of voters. Ratings (ABIF `A/5`) ride along per item.
+//
+// Storage is flat: ballot g occupies items[offsets[g] .. offsets[g+1]). Each item is a candidate
+// index (0-based) in the low 15 bits, with kTiedWithPrevious set when it shares the rank level
+// of the item before it; kSkippedRank marks a rank level left blank.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "veche/core/result.hpp"
+
+namespace veche::count {
+
+using Item = std::uint16_t;
+inline constexpr Item kTiedWithPrevious = 0x8000;
+inline constexpr Item kSkippedRank = 0x7fff;
+inline constexpr Item kCandidateMask = 0x7fff;
+// Upper bounds every parser enforces (kTooLarge beyond them): Schulze is cubic in candidates and
+// every fixed-point total must fit 63 bits at 9 decimal places.
+inline constexpr std::size_t kMaxCandidates = 1000;
+inline constexpr std::uint64_t kMaxTotalWeight = 2'000'000'000;
+inline constexpr std::size_t kMaxBallotLength = 4000;
+
+inline constexpr Item candidate_of(Item item) { return item & kCandidateMask; }
+inline constexpr bool is_tied(Item item) { return (item & kTiedWithPrevious) != 0; }
+
+struct Profile {
+  std::string title;
+  std::vector<std::string> candidates;
+  std::vector<bool> withdrawn;  // same size as candidates
+  int seats = 1;
+
+  // Grouped ballots (see the file comment).
+  std::vector<std::uint64_t> weights;     // voters per distinct ballot
+  std::vector<std::uint32_t> offsets{0};  // size = groups + 1
+  std::vector<Item> items;
+  std::vector<std::int32_t> ratings;  // empty, or parallel to items (ABIF ratings)
+  std::uint64_t invalid_ballots = 0;  // voters whose ballot a rule set aside
+
+  std::size_t num_candidates() const { return candidates.size(); }
+  std::size_t num_groups() const { return weights.size(); }
+  std::span<const Item> ballot(std::size_t g) const {
+    return {items.data() + offsets[g], items.data() + offsets[g + 1]};
+  }
+  std::span<const std::int32_t> ballot_ratings(std::size_t g) const {
+    return {ratings.data() + offsets[g], ratings.data() + offsets[g + 1]};
+  }
+  std::uint64_t total_weight() const;
+};
+
+// Builds a Profile, merging identical ballots in an open-addressing hash table keyed on the
+// ballot's items (and ratings). Not thread-safe.
+class ProfileBuilder {
+ public:
+  ProfileBuilder() = default;
+  // Adds `weight` voters casting `ballot` (and `ratings`, empty or parallel). Returns kTooLarge
+  // once the total weight exceeds kMaxTotalWeight. Empty ballots are kept (they count as cast).
+  Status add(std::span<const Item> ballot, std::uint64_t weight,
+             std::span<const std::int32_t> ratings = {});
+  Profile& profile() { return profile_; }
+  // Moves the profile out; the builder is empty afterwards.
+  Profile finish();
+
+ private:
+  void grow();
+  Profile profile_;
+  std::vector<std::uint32_t> table_;  // group index + 1, 0 = empty
+  std::vector<std::uint64_t> hashes_;
+  std::uint64_t total_ = 0;
+};
+
+// How ballots are read before a method sees them: the explicit settings of issue 4.
+struct BallotOptions {
+  // A rank level holding several candidates, for methods that need one candidate per level
+  // (plurality, instant-runoff, STV). Pairwise methods and majority judgment read ties as ties.
+  enum class Overvote {
+    kExhaust,  // the ballot stops before the tied level (the usual US rule)
+    kSkip,     // the tied level is passed over, later levels still count
+    kInvalid,  // the whole ballot is set aside as invalid
+  };
+  // A rank level left blank (`-` in BLT).
+  enum class SkippedRank {
+    kContinue,         // move on to the next level
+    kExhaustAfterTwo,  // two consecutive blank levels end the ballot (Maine/San Francisco)
+    kExhaust,          // any blank level ends the ballot
+  };
+  // A candidate listed again further down: later occurrences are ignored, or the ballot is
+  // invalid.
+  enum class Repeated { kIgnoreLater, kInvalid };
+
+  Overvote overvote = Overvote::kExhaust;
+  SkippedRank skipped = SkippedRank::kContinue;
+  Repeated repeated = Repeated::kIgnoreLater;
+  // Withdrawn candidates are removed from every ballot (preferences below move up). When false,
+  // the withdrawal is ignored and they stand as ordinary candidates.
+  bool apply_withdrawals = true;
+  // Empty ballots (after the rules above) are kept for methods that count them (plurality and
+  // approval turnout); STV/IRV treat them as exhausted from the start either way.
+};
+
+// Applies the options: the result holds no skipped ranks and no withdrawn candidates, no repeated
+// candidates; with `strict` it also holds no tied levels (per `overvote`). Regroups identical
+// ballots. Ballots set aside are added to invalid_ballots.
+Profile normalize(const Profile& in, const BallotOptions& options, bool strict);
+
+}  // namespace veche::count

@@ -1,0 +1,299 @@
+// BLT reader and writer. Format: Hill, Wichmann and Woodall, "Algorithm 123: Single Transferable
+// Vote by Meek's method", Computer Journal 30(3), 1987, with the extensions of OpenSTV and Droop.
+#include <algorithm>
+#include <unordered_map>
+
+#include "lexer.hpp"
+#include "veche/count/formats.hpp"
+
+namespace veche::count {
+namespace {
+
+using detail::Cursor;
+using detail::excerpt;
+using detail::is_digit;
+
+bool is_token_end(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#' || c == '\0';
+}
+
+struct BltParser {
+  Cursor cur;
+  const ParseOptions& options;
+  std::size_t num_candidates = 0;
+  std::unordered_map<std::string, Item> nicks;
+  std::vector<bool> withdrawn;
+
+  std::string_view token() {
+    const char* s = cur.position();
+    while (!cur.at_end() && !is_token_end(cur.peek())) cur.advance();
+    return {s, static_cast<std::size_t>(cur.position() - s)};
+  }
+
+  // Resolves one candidate reference: a 1-based number or a nickname. Returns kSkippedRank for
+  // a dropped write-in.
+  Result<Item> candidate(std::string_view ref, int line) {
+    if (!nicks.empty()) {
+      auto it = nicks.find(std::string(ref));
+      if (it != nicks.end()) return it->second;
+    }
+    std::uint64_t v = 0;
+    const char* e = detail::parse_uint(ref.data(), ref.data() + ref.size(), 1u << 20, v);
+    if (e != ref.data() + ref.size()) {
+      return cur.error_at(line, "unknown candidate '" + excerpt(ref) + "'");
+    }
+    if (v == 0 || v > num_candidates) {
+      if (v != 0 && options.write_in == ParseOptions::WriteIn::kIgnore) return kSkippedRank;
+      return cur.error_at(line, "candidate " + std::to_string(v) + " is not between 1 and " +
+                                    std::to_string(num_candidates));
+    }
+    return static_cast<Item>(v - 1);
+  }
+
+  Result<std::string> quoted() {
+    const int line = cur.line();
+    cur.advance();  // opening quote
+    std::string out;
+    while (!cur.at_end() && cur.peek() != '"') {
+      if (cur.peek() == '\n') return cur.error_at(line, "unterminated quoted name");
+      out += cur.peek();
+      cur.advance();
+    }
+    if (cur.at_end()) return cur.error_at(line, "unterminated quoted name");
+    cur.advance();
+    return out;
+  }
+
+  Status option_line() {
+    const int line = cur.line();
+    cur.advance();  // '['
+    const char* s = cur.position();
+    while (!cur.at_end() && cur.peek() != ']' && cur.peek() != '\n') cur.advance();
+    if (cur.peek() != ']') return cur.error_at(line, "option line without a closing ']'");
+    std::string_view body(s, static_cast<std::size_t>(cur.position() - s));
+    cur.advance();
+    std::vector<std::string_view> words;
+    std::size_t i = 0;
+    while (i < body.size()) {
+      while (i < body.size() && (body[i] == ' ' || body[i] == '\t')) ++i;
+      std::size_t j = i;
+      while (j < body.size() && body[j] != ' ' && body[j] != '\t') ++j;
+      if (j > i) words.push_back(body.substr(i, j - i));
+      i = j;
+    }
+    if (words.empty()) return ok();
+    if (words[0] == "nick") {
+      if (words.size() - 1 != num_candidates) {
+        return cur.error_at(line, "[nick] lists " + std::to_string(words.size() - 1) +
+                                      " names for " + std::to_string(num_candidates) +
+                                      " candidates");
+      }
+      for (std::size_t c = 1; c < words.size(); ++c) {
+        if (!nicks.emplace(std::string(words[c]), static_cast<Item>(c - 1)).second) {
+          return cur.error_at(line, "nickname '" + excerpt(words[c]) + "' appears twice");
+        }
+      }
+    } else if (words[0] == "withdrawn" || words[0] == "withdraw") {
+      for (std::size_t c = 1; c < words.size(); ++c) {
+        VECHE_ASSIGN_OR_RETURN(Item w, candidate(words[c], line));
+        if (w != kSkippedRank) withdrawn[w] = true;
+      }
+    }
+    // Other options ([tie], [droop], [title ...]) do not change the ballots; they are ignored.
+    return ok();
+  }
+
+  Result<Profile> run() {
+    ProfileBuilder builder;
+    cur.skip_space(true);
+    std::uint64_t c = 0;
+    std::uint64_t s = 0;
+    {
+      const char* e = detail::parse_uint(cur.position(), cur.end(), kMaxCandidates + 1, c);
+      if (e == nullptr) return cur.error("expected the number of candidates");
+      if (c > kMaxCandidates) {
+        return too_large("line " + std::to_string(cur.line()) + ": more than " +
+                         std::to_string(kMaxCandidates) + " candidates");
+      }
+      cur.set_position(e);
+      cur.skip_blanks();
+      e = detail::parse_uint(cur.position(), cur.end(), 1u << 20, s);
+      if (e == nullptr) return cur.error("expected the number of seats after the candidates");
+      cur.set_position(e);
+      if (c == 0) return cur.error("an election needs at least one candidate");
+      if (s == 0 || s > c) return cur.error("seats must be between 1 and the candidate count");
+    }
+    num_candidates = c;
+    withdrawn.assign(c, false);
+    std::vector<Item> ballot;
+    ballot.reserve(64);
+    bool ballots_started = false;
+    for (;;) {
+      cur.skip_space(true);
+      if (cur.at_end()) return cur.error("missing the lone 0 that ends the ballots");
+      const int line = cur.line();
+      const char ch = cur.peek();
+      if (ch == '[') {
+        VECHE_TRY(option_line());
+        continue;
+      }
+      if (ch == '-' && !ballots_started) {
+        // The withdrawn line: negative candidate numbers.
+        std::string_view t = token();
+        std::uint64_t v = 0;
+        const char* e = detail::parse_uint(t.data() + 1, t.data() + t.size(), 1u << 20, v);
+        if (e != t.data() + t.size() || v == 0 || v > num_candidates) {
+          return cur.error_at(line, "bad withdrawn candidate '" + excerpt(t) + "'");
+        }
+        withdrawn[v - 1] = true;
+        continue;
+      }
+      if (ch == '(') {  // ballot id, ignored
+        while (!cur.at_end() && cur.peek() != ')' && cur.peek() != '\n') cur.advance();
+        if (cur.peek() != ')') return cur.error_at(line, "ballot id without a closing ')'");
+        cur.advance();
+        cur.skip_blanks();
+      }
+      std::uint64_t weight = 0;
+      const char* e = detail::parse_uint(cur.position(), cur.end(), kMaxTotalWeight, weight);
+      if (e == nullptr || !is_token_end(e < cur.end() ? *e : '\0')) {
+        std::string_view t = token();
+        return cur.error_at(line,
+                            "expected a ballot weight (a whole number), got '" + excerpt(t) + "'");
+      }
+      cur.set_position(e);
+      if (weight == 0) break;
+      ballots_started = true;
+      ballot.clear();
+      // Items up to the terminating 0, on the same line.
+      bool terminated = false;
+      for (;;) {
+        cur.skip_blanks();
+        if (cur.at_end() || cur.peek() == '\n' || cur.peek() == '#') break;
+        const char* p = cur.position();
+        // Fast path: a plain number followed by a separator.
+        if (is_digit(*p) && nicks.empty()) {
+          std::uint64_t v = 0;
+          const char* q = detail::parse_uint(p, cur.end(), 1u << 20, v);
+          if (q != nullptr && (q == cur.end() || is_token_end(*q))) {
+            cur.set_position(q);
+            if (v == 0) {
+              terminated = true;
+              break;
+            }
+            if (v > num_candidates) {
+              if (options.write_in != ParseOptions::WriteIn::kIgnore) {
+                return cur.error_at(line, "candidate " + std::to_string(v) +
+                                              " is not between 1 and " +
+                                              std::to_string(num_candidates));
+              }
+              ballot.push_back(kSkippedRank);
+            } else {
+              ballot.push_back(static_cast<Item>(v - 1));
+            }
+            if (ballot.size() > kMaxBallotLength) {
+              return cur.error_at(
+                  line, "ballot longer than " + std::to_string(kMaxBallotLength) + " marks");
+            }
+            continue;
+          }
+        }
+        std::string_view t = token();
+        if (t == "0") {
+          terminated = true;
+          break;
+        }
+        // Equal ranks `a=b=c`; `-` a skipped rank.
+        std::size_t i = 0;
+        bool first = true;
+        while (i <= t.size()) {
+          std::size_t j = t.find('=', i);
+          if (j == std::string_view::npos) j = t.size();
+          std::string_view part = t.substr(i, j - i);
+          if (part.empty()) return cur.error_at(line, "empty rank in '" + excerpt(t) + "'");
+          Item item = kSkippedRank;
+          if (part != "-") {
+            VECHE_ASSIGN_OR_RETURN(item, candidate(part, line));
+          }
+          ballot.push_back(static_cast<Item>(item | (first ? 0 : kTiedWithPrevious)));
+          first = false;
+          i = j + 1;
+        }
+        if (ballot.size() > kMaxBallotLength) {
+          return cur.error_at(line,
+                              "ballot longer than " + std::to_string(kMaxBallotLength) + " marks");
+        }
+      }
+      if (!terminated) return cur.error_at(line, "ballot does not end with 0");
+      VECHE_TRY(builder.add(ballot, weight));
+    }
+    // Names and title.
+    Profile& profile = builder.profile();
+    std::vector<std::string> strings;
+    for (;;) {
+      cur.skip_space(true);
+      if (cur.at_end()) break;
+      if (cur.peek() != '"') {
+        std::string_view t = token();
+        return cur.error("expected a quoted candidate name or title, got '" + excerpt(t) + "'");
+      }
+      VECHE_ASSIGN_OR_RETURN(std::string name, quoted());
+      strings.push_back(std::move(name));
+      if (strings.size() > num_candidates + 1) {
+        return cur.error("more quoted strings than candidates plus a title");
+      }
+    }
+    if (!strings.empty() && strings.size() < num_candidates) {
+      return cur.error("expected " + std::to_string(num_candidates) + " candidate names, found " +
+                       std::to_string(strings.size()));
+    }
+    profile.candidates.resize(num_candidates);
+    for (std::size_t i = 0; i < num_candidates; ++i) {
+      profile.candidates[i] = strings.empty() ? "Candidate " + std::to_string(i + 1) : strings[i];
+    }
+    if (strings.size() > num_candidates) profile.title = strings.back();
+    profile.withdrawn = withdrawn;
+    profile.seats = static_cast<int>(s);
+    return builder.finish();
+  }
+};
+
+}  // namespace
+
+Result<Profile> parse_blt(std::string_view text, const ParseOptions& options) {
+  BltParser parser{Cursor(text), options, 0, {}, {}};
+  return parser.run();
+}
+
+std::string write_blt(const Profile& profile) {
+  std::string out;
+  out += std::to_string(profile.num_candidates()) + " " + std::to_string(profile.seats) + "\n";
+  bool any = false;
+  for (std::size_t c = 0; c < profile.withdrawn.size(); ++c) {
+    if (profile.withdrawn[c]) {
+      out += (any ? " -" : "-") + std::to_string(c + 1);
+      any = true;
+    }
+  }
+  if (any) out += "\n";
+  for (std::size_t g = 0; g < profile.num_groups(); ++g) {
+    out += std::to_string(profile.weights[g]);
+    for (Item it : profile.ballot(g)) {
+      out += is_tied(it) ? "=" : " ";
+      const Item c = candidate_of(it);
+      out += c == kSkippedRank ? std::string("-") : std::to_string(c + 1);
+    }
+    out += " 0\n";
+  }
+  out += "0\n";
+  auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (char ch : s) q += (ch == '"' || ch == '\n') ? '\'' : ch;
+    return q + "\"\n";
+  };
+  for (const auto& name : profile.candidates) out += quote(name);
+  out += quote(profile.title);
+  return out;
+}
+
+}  // namespace veche::count

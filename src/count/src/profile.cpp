@@ -1,0 +1,187 @@
+#include "veche/count/profile.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace veche::count {
+namespace {
+
+std::uint64_t hash_ballot(std::span<const Item> items, std::span<const std::int32_t> ratings) {
+  // FNV-1a over the raw bytes, then a SplitMix finalizer for the low bits the table uses.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (Item it : items) {
+    h ^= it;
+    h *= 0x100000001b3ULL;
+  }
+  for (std::int32_t r : ratings) {
+    h ^= static_cast<std::uint32_t>(r);
+    h *= 0x100000001b3ULL;
+  }
+  h ^= items.size();
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+}  // namespace
+
+std::uint64_t Profile::total_weight() const {
+  std::uint64_t t = 0;
+  for (auto w : weights) t += w;
+  return t;
+}
+
+void ProfileBuilder::grow() {
+  const std::size_t size = table_.empty() ? 1024 : table_.size() * 2;
+  table_.assign(size, 0);
+  const std::size_t mask = size - 1;
+  for (std::size_t g = 0; g < hashes_.size(); ++g) {
+    std::size_t i = hashes_[g] & mask;
+    while (table_[i] != 0) i = (i + 1) & mask;
+    table_[i] = static_cast<std::uint32_t>(g + 1);
+  }
+}
+
+Status ProfileBuilder::add(std::span<const Item> ballot, std::uint64_t weight,
+                           std::span<const std::int32_t> ratings) {
+  if (weight > kMaxTotalWeight || total_ + weight > kMaxTotalWeight) {
+    return too_large("more than " + std::to_string(kMaxTotalWeight) + " ballots in total");
+  }
+  if (!ratings.empty() && profile_.ratings.size() != profile_.items.size()) {
+    // First rated ballot after unrated ones: give earlier items a neutral rating of 0.
+    profile_.ratings.resize(profile_.items.size(), 0);
+  }
+  const bool rated = !profile_.ratings.empty();
+  std::vector<std::int32_t> zero;
+  if (rated && ratings.empty() && !ballot.empty()) {
+    zero.assign(ballot.size(), 0);
+    ratings = zero;
+  }
+  total_ += weight;
+  if ((hashes_.size() + 1) * 2 > table_.size()) grow();
+  const std::uint64_t h = hash_ballot(ballot, ratings);
+  const std::size_t mask = table_.size() - 1;
+  std::size_t i = h & mask;
+  while (table_[i] != 0) {
+    const std::size_t g = table_[i] - 1;
+    if (hashes_[g] == h) {
+      auto other = profile_.ballot(g);
+      if (other.size() == ballot.size() && std::equal(other.begin(), other.end(), ballot.begin()) &&
+          (!rated || std::equal(ratings.begin(), ratings.end(),
+                                profile_.ratings.begin() + profile_.offsets[g]))) {
+        profile_.weights[g] += weight;
+        return ok();
+      }
+    }
+    i = (i + 1) & mask;
+  }
+  table_[i] = static_cast<std::uint32_t>(hashes_.size() + 1);
+  hashes_.push_back(h);
+  profile_.weights.push_back(weight);
+  profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
+  if (rated) profile_.ratings.insert(profile_.ratings.end(), ratings.begin(), ratings.end());
+  profile_.offsets.push_back(static_cast<std::uint32_t>(profile_.items.size()));
+  return ok();
+}
+
+Profile ProfileBuilder::finish() {
+  Profile out = std::move(profile_);
+  profile_ = Profile{};
+  table_.clear();
+  hashes_.clear();
+  total_ = 0;
+  if (out.withdrawn.size() != out.candidates.size()) out.withdrawn.resize(out.candidates.size());
+  return out;
+}
+
+Profile normalize(const Profile& in, const BallotOptions& options, bool strict) {
+  ProfileBuilder builder;
+  Profile& out = builder.profile();
+  out.title = in.title;
+  out.candidates = in.candidates;
+  out.withdrawn = in.withdrawn;
+  out.withdrawn.resize(out.candidates.size());
+  out.seats = in.seats;
+  out.invalid_ballots = in.invalid_ballots;
+  const bool rated = !in.ratings.empty();
+  std::vector<Item> level;
+  std::vector<std::int32_t> level_ratings;
+  std::vector<Item> items;
+  std::vector<std::int32_t> ratings;
+  std::vector<char> seen(in.num_candidates(), 0);
+  for (std::size_t g = 0; g < in.num_groups(); ++g) {
+    auto ballot = in.ballot(g);
+    items.clear();
+    ratings.clear();
+    std::fill(seen.begin(), seen.end(), 0);
+    bool invalid = false;
+    bool stop = false;
+    int blank_run = 0;
+    std::size_t k = 0;
+    while (k < ballot.size() && !stop && !invalid) {
+      // Collect one rank level.
+      level.clear();
+      level_ratings.clear();
+      std::size_t end = k + 1;
+      while (end < ballot.size() && is_tied(ballot[end])) ++end;
+      bool blank = true;
+      for (std::size_t j = k; j < end; ++j) {
+        const Item c = candidate_of(ballot[j]);
+        if (c == kSkippedRank) continue;
+        if (c >= in.num_candidates()) continue;
+        if (options.apply_withdrawals && in.withdrawn[c]) {
+          blank = false;  // a withdrawn candidate is passed over, not a blank rank
+          continue;
+        }
+        blank = false;
+        if (seen[c]) {
+          if (options.repeated == BallotOptions::Repeated::kInvalid) invalid = true;
+          continue;
+        }
+        level.push_back(c);
+        level_ratings.push_back(rated ? in.ratings[in.offsets[g] + j] : 0);
+      }
+      k = end;
+      if (blank) {
+        ++blank_run;
+        if (options.skipped == BallotOptions::SkippedRank::kExhaust ||
+            (options.skipped == BallotOptions::SkippedRank::kExhaustAfterTwo && blank_run >= 2)) {
+          stop = true;
+        }
+        continue;
+      }
+      blank_run = 0;
+      if (level.empty()) continue;
+      if (strict && level.size() > 1) {
+        switch (options.overvote) {
+          case BallotOptions::Overvote::kExhaust:
+            stop = true;
+            continue;
+          case BallotOptions::Overvote::kSkip:
+            for (Item c : level) seen[c] = 1;
+            continue;
+          case BallotOptions::Overvote::kInvalid:
+            invalid = true;
+            continue;
+        }
+      }
+      for (std::size_t j = 0; j < level.size(); ++j) {
+        seen[level[j]] = 1;
+        items.push_back(static_cast<Item>(level[j] | (j > 0 ? kTiedWithPrevious : 0)));
+        ratings.push_back(level_ratings[j]);
+      }
+    }
+    if (invalid) {
+      out.invalid_ballots += in.weights[g];
+      continue;
+    }
+    // Cannot fail: the input total already fit the limit.
+    auto added = builder.add(
+        items, in.weights[g],
+        rated ? std::span<const std::int32_t>(ratings) : std::span<const std::int32_t>());
+    VECHE_CHECK(added.has_value(), "the input profile's total already fit the limit");
+  }
+  return builder.finish();
+}
+
+}  // namespace veche::count
