@@ -69,3 +69,28 @@ TEST(Request, WantsJsonForApiPathsAndJsonOnlyAccept) {
 
 }  // namespace
 }  // namespace veche::http
+
+namespace veche::http {
+namespace {
+
+TEST(MakeRequest, DecodesPathQueryHeadersAndCookies) {
+  auto r = make_request(Method::kGet, "/organizations/%D0%B2?lang=ru&x=a+b",
+                        {{"Accept-Language", "ru"}, {"Cookie", "a=1"}, {"cookie", "b=2"}}, "");
+  EXPECT_TRUE(r.malformed.empty());
+  EXPECT_EQ(r.path, "/organizations/в");
+  EXPECT_EQ(r.query_param("x"), "a b");
+  EXPECT_EQ(r.header("accept-language"), "ru");
+  EXPECT_EQ(r.cookies.at("a"), "1");
+  EXPECT_EQ(r.cookies.at("b"), "2");
+}
+
+TEST(MakeRequest, MarksWhatCannotBeDecodedAsMalformed) {
+  for (const char* t : {"", "*", "http://x/", "/%zz", "/%00", "/%C0%AF", "/?q=%ff"}) {
+    auto r = make_request(Method::kGet, t, {}, "");
+    EXPECT_FALSE(r.malformed.empty()) << t;
+    EXPECT_TRUE(r.path.empty()) << t;
+  }
+}
+
+}  // namespace
+}  // namespace veche::http

@@ -148,4 +148,43 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::
   return out;
 }
 
+Request make_request(Method method, std::string target,
+                     std::vector<std::pair<std::string, std::string>> headers, std::string body) {
+  Request req;
+  req.method = method;
+  req.target = std::move(target);
+  req.body = std::move(body);
+  for (auto& [raw_name, value] : headers) {
+    std::string name = std::move(raw_name);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char* sep = name == "cookie" ? "; " : ", ";
+    auto [it, inserted] = req.headers.emplace(name, value);
+    if (!inserted) it->second += sep + value;
+  }
+  if (auto it = req.headers.find("cookie"); it != req.headers.end()) {
+    req.cookies = parse_cookies(it->second);
+  }
+  const std::string_view t = req.target;
+  if (t.empty() || t.front() != '/') {
+    req.malformed = "the request target must be a path starting with /";
+    return req;
+  }
+  const auto qpos = t.find('?');
+  auto path = percent_decode(t.substr(0, qpos), false);
+  if (!path || path->find('\0') != std::string::npos) {
+    req.malformed = "the request path is not valid percent-encoded UTF-8";
+    return req;
+  }
+  if (qpos != std::string_view::npos) {
+    auto q = parse_form(t.substr(qpos + 1));
+    if (!q) {
+      req.malformed = "the query string is not valid percent-encoded UTF-8";
+      return req;
+    }
+    req.query = std::move(*q);
+  }
+  req.path = std::move(*path);
+  return req;
+}
+
 }  // namespace veche::http

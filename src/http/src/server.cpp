@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <thread>
@@ -99,53 +98,16 @@ struct Server::Impl {
     return Response::text("internal error; request id " + req.request_id + "\n", 500);
   }
 
-  // Converts the parsed Beast request; an unusable target is answered with 400 directly.
-  Request convert(BeastRequest& br) {
-    Request req;
-    std::string why;
-    if (!convert_into(br, req, why)) {
-      req.malformed = why;
-      req.path.clear();
-      req.query.clear();
-    }
-    return req;
-  }
-
-  bool convert_into(BeastRequest& br, Request& req, std::string& why) {
-    req.method = to_method(br.method());
-    req.target = std::string(br.target());
-    req.request_id = new_request_id();
+  // Converts the parsed Beast request into a plain Request (decoded and checked there).
+  static Request convert(BeastRequest& br) {
+    std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& field : br) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto [it, inserted] = req.headers.emplace(name, std::string(field.value()));
-      if (!inserted) it->second += ", " + std::string(field.value());
+      headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    if (auto it = req.headers.find("cookie"); it != req.headers.end()) {
-      req.cookies = parse_cookies(it->second);
-    }
-    const std::string_view target = req.target;
-    if (target.empty() || target.front() != '/') {
-      why = "the request target must be a path starting with /";
-      return false;
-    }
-    const auto qpos = target.find('?');
-    auto decoded = percent_decode(target.substr(0, qpos), false);
-    if (!decoded || decoded->find('\0') != std::string::npos) {
-      why = "the request path is not valid percent-encoded UTF-8";
-      return false;
-    }
-    req.path = std::move(*decoded);
-    if (qpos != std::string_view::npos) {
-      auto q = parse_form(target.substr(qpos + 1));
-      if (!q) {
-        why = "the query string is not valid percent-encoded UTF-8";
-        return false;
-      }
-      req.query = std::move(*q);
-    }
-    req.body = std::move(br.body());
-    return true;
+    Request req = make_request(to_method(br.method()), std::string(br.target()),
+                               std::move(headers), std::move(br.body()));
+    req.request_id = new_request_id();
+    return req;
   }
 
   asio::awaitable<void> session(beast::tcp_stream stream) {

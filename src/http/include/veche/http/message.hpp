@@ -49,6 +49,13 @@ struct Response {
   Response& header(std::string name, std::string value);
 };
 
+// Builds a Request from what arrived on the wire: lowercases header names (repeated headers
+// joined with ", ", cookies with "; "), decodes and checks the path and the query. A target
+// that is not an origin-form path, broken %XX escapes, bad UTF-8 or a NUL in the path set
+// `malformed` (and leave path and query empty) instead of failing.
+Request make_request(Method method, std::string target,
+                     std::vector<std::pair<std::string, std::string>> headers, std::string body);
+
 // Parses "a=1; b=2" into a map. Malformed pairs are skipped; values are not decoded.
 std::map<std::string, std::string> parse_cookies(std::string_view header);
 
