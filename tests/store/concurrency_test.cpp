@@ -177,6 +177,46 @@ TEST_P(DurableStoreTest, ManyThreadsWritingThroughWithWriteLoseNothing) {
   EXPECT_EQ(row.int64(0), kThreads * kIncrements);
 }
 
+// Ends the server process behind `pid` and waits until it is gone.
+Status terminate_backend(Database& admin, std::int64_t pid) {
+  VECHE_TRY(with_write(admin, [&](Transaction& tx) -> Status {
+    auto r = tx.query("SELECT pg_terminate_backend(CAST(? AS INTEGER))", {Value{pid}});
+    return r ? ok() : Status(std::move(r).error());
+  }));
+  for (int i = 0; i < 100000; ++i) {
+    auto tx = admin.begin(Access::kRead);
+    if (!tx) return std::move(tx).error();
+    auto rows = (*tx)->query("SELECT 1 FROM pg_stat_activity WHERE pid = ?", {Value{pid}});
+    if (!rows) return std::move(rows).error();
+    if (rows->empty()) return ok();
+  }
+  return internal_error("the terminated backend stayed");
+}
+
+TEST_P(DurableStoreTest, ALostPostgresConnectionIsUnavailableAndReplaced) {
+  if (backend() != Backend::kPostgres) GTEST_SKIP() << "PostgreSQL connections only";
+  ASSERT_OK_AND_ASSIGN(auto admin, open_db());
+  OpenOptions one;
+  one.read_connections = 1;
+  ASSERT_OK_AND_ASSIGN(auto handle, open_db(one));
+  {
+    ASSERT_OK_AND_ASSIGN(auto tx, handle->begin(Access::kRead));
+    ASSERT_OK_AND_ASSIGN(Row pid, tx->query_one("SELECT pg_backend_pid()", {}, "pid"));
+    ASSERT_OK(terminate_backend(*admin, pid.int64(0)));
+    EXPECT_ERROR_CODE(tx->query("SELECT 1"), ErrorCode::kUnavailable);
+  }
+  // The idle connection is killed too: begin() notices and reconnects.
+  {
+    ASSERT_OK_AND_ASSIGN(auto tx, handle->begin(Access::kRead));
+    ASSERT_OK_AND_ASSIGN(Row pid, tx->query_one("SELECT pg_backend_pid()", {}, "pid"));
+    ASSERT_OK(tx->commit());
+    ASSERT_OK(terminate_backend(*admin, pid.int64(0)));
+  }
+  ASSERT_OK_AND_ASSIGN(auto tx, handle->begin(Access::kRead));
+  ASSERT_OK_AND_ASSIGN(Row one_row, tx->query_one("SELECT 1", {}, "one"));
+  EXPECT_EQ(one_row.int64(0), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DurableStoreTest,
                          ::testing::Values(Kind::kSqliteFile, Kind::kPostgres), kind_name);
 

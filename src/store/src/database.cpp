@@ -129,7 +129,7 @@ namespace {
 constexpr std::string_view kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS veche_migrations ("
     "module TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL, "
-    "applied_at INTEGER NOT NULL, PRIMARY KEY (module, version))";
+    "applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))";
 
 // PostgreSQL: concurrent migrate() calls from several nodes take this transaction-scoped
 // advisory lock so that CREATE TABLE IF NOT EXISTS and each migration run one at a time. The

@@ -297,17 +297,24 @@ class PostgresDatabase final : public Database {
   Backend backend() const override { return Backend::kPostgres; }
 
   Result<std::unique_ptr<Transaction>> begin(Access access, Durability durability) override {
-    VECHE_ASSIGN_OR_RETURN(PGconn * conn, take());
     const char* begin_sql = access == Access::kWrite
                                 ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                                 : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    auto tx = std::make_unique<PostgresTransaction>(*this, conn);
-    Status s = simple(conn, begin_sql);
-    if (s && access == Access::kWrite && durability == Durability::kFull) {
-      s = simple(conn, "SET LOCAL synchronous_commit = on");
+    // An idle pooled connection may have been closed by the server (restart, idle timeout):
+    // libpq notices only when it is used, so a lost connection is replaced and BEGIN retried,
+    // at most once per connection the pool can hold.
+    for (std::size_t attempt = 0;; ++attempt) {
+      VECHE_ASSIGN_OR_RETURN(PGconn * conn, take());
+      auto tx = std::make_unique<PostgresTransaction>(*this, conn);
+      Status s = simple(conn, begin_sql);
+      if (s && access == Access::kWrite && durability == Durability::kFull) {
+        s = simple(conn, "SET LOCAL synchronous_commit = on");
+      }
+      if (s) return std::unique_ptr<Transaction>(std::move(tx));
+      const bool lost = PQstatus(conn) == CONNECTION_BAD;
+      tx.reset();  // returns (or drops) the connection
+      if (!lost || attempt >= limit_) return std::move(s).error();
     }
-    if (!s) return std::move(s).error();  // ~PostgresTransaction returns the connection
-    return std::unique_ptr<Transaction>(std::move(tx));
   }
 
   // Takes back a connection from a finished transaction; rolls back what is still open and
