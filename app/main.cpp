@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   veche::app::add_serve_command(app, global);
   veche::app::add_init_command(app, global);
   veche::app::add_demo_command(app, global);
+  veche::app::add_consensus_command(app, global);
+  veche::app::add_count_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -26,5 +26,7 @@ int exit_code_for(ErrorCode code);
 void add_serve_command(CLI::App& app, const GlobalOptions& global);
 void add_init_command(CLI::App& app, const GlobalOptions& global);
 void add_demo_command(CLI::App& app, const GlobalOptions& global);
+void add_consensus_command(CLI::App& app, const GlobalOptions& global);
+void add_count_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace veche::app

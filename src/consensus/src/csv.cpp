@@ -1,0 +1,335 @@
+#include "veche/consensus/csv.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <unordered_set>
+
+#include "veche/core/text.hpp"
+
+namespace veche::consensus {
+
+namespace {
+
+Error at_line(std::size_t line, const std::string& what) {
+  return invalid_argument("line " + std::to_string(line) + ": " + what);
+}
+
+// Splits RFC 4180 text into records. `fields` is reused between records; `line` is the line
+// the record starts on (1-based).
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, std::size_t max_field_bytes)
+      : text_(text), max_field_(max_field_bytes) {
+    // A UTF-8 byte order mark is not part of the first field.
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  }
+
+  // Reads the next record. Returns false at the end of the text. Blank lines are skipped.
+  Result<bool> next(std::vector<std::string>& fields, std::size_t& line) {
+    while (pos_ < text_.size() && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      if (text_[pos_] == '\n') ++line_;
+      ++pos_;
+    }
+    if (pos_ >= text_.size()) return false;
+    line = line_;
+    std::size_t count = 0;
+    for (;;) {
+      if (count == fields.size()) fields.emplace_back();
+      std::string& field = fields[count++];
+      field.clear();
+      if (pos_ < text_.size() && text_[pos_] == '"') {
+        const std::size_t open_line = line_;
+        ++pos_;
+        for (;;) {
+          if (pos_ >= text_.size()) return at_line(open_line, "a quoted field is not closed");
+          const char c = text_[pos_++];
+          if (c == '"') {
+            if (pos_ < text_.size() && text_[pos_] == '"') {
+              field.push_back('"');
+              ++pos_;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++line_;
+          field.push_back(c);
+          if (field.size() > max_field_) return at_line(open_line, "a field is too long");
+        }
+        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+            text_[pos_] != '\r') {
+          return at_line(line_, "text after a closing quote");
+        }
+      } else {
+        const std::size_t start = pos_;
+        while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+               text_[pos_] != '\r') {
+          if (text_[pos_] == '"') return at_line(line_, "a quote inside an unquoted field");
+          ++pos_;
+        }
+        if (pos_ - start > max_field_) return at_line(line_, "a field is too long");
+        field.assign(text_.data() + start, pos_ - start);
+      }
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      // End of record: CRLF, LF, lone CR or end of text.
+      if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
+      if (pos_ < text_.size() && text_[pos_] == '\n') {
+        ++pos_;
+        ++line_;
+      }
+      break;
+    }
+    fields.resize(count);
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t max_field_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+};
+
+std::string lower_trimmed(std::string_view s) {
+  std::string out(core::trim(s));
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  });
+  return out;
+}
+
+Result<Vote> parse_vote(std::string_view cell, std::size_t line) {
+  const auto v = core::trim(cell);
+  if (v == "1" || v == "+1" || v == "1.0") return Vote::kAgree;
+  if (v == "-1" || v == "-1.0") return Vote::kDisagree;
+  if (v == "0" || v == "-0" || v == "0.0") return Vote::kPass;
+  std::string shown(v.substr(0, 20));
+  if (!core::is_valid_utf8(shown)) shown = "?";
+  return at_line(line, "a vote must be 1, -1, 0 or blank, not \"" + shown + "\"");
+}
+
+Status check_id(std::string_view id, std::string_view what, std::size_t line) {
+  if (id.empty()) return at_line(line, std::string(what) + " is empty");
+  if (id.size() > 200) return at_line(line, std::string(what) + " is longer than 200 bytes");
+  if (!core::is_valid_utf8(id)) return at_line(line, std::string(what) + " is not valid UTF-8");
+  for (const char c : id) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      return at_line(line, std::string(what) + " contains a control character");
+    }
+  }
+  return ok();
+}
+
+Result<std::vector<std::string>> read_header(CsvReader& reader, std::size_t& line) {
+  std::vector<std::string> header;
+  VECHE_ASSIGN_OR_RETURN(const bool any, reader.next(header, line));
+  if (!any) return invalid_argument("line 1: the file is empty (no header)");
+  for (auto& h : header) h = lower_trimmed(h);
+  return header;
+}
+
+constexpr std::string_view kWideFixed[] = {"participant", "group-id", "n-comments",
+                                           "n-votes",     "n-agree",  "n-disagree"};
+
+int column_of(const std::vector<std::string>& header, std::string_view name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+}
+
+}  // namespace
+
+Result<VoteFileFormat> detect_vote_file_format(std::string_view text) {
+  CsvReader reader(text, 64 * 1024);
+  std::size_t line = 1;
+  VECHE_ASSIGN_OR_RETURN(auto header, read_header(reader, line));
+  if (!header.empty() && header[0] == "participant") return VoteFileFormat::kParticipantsVotes;
+  if (column_of(header, "voter-id") >= 0 && column_of(header, "comment-id") >= 0 &&
+      column_of(header, "vote") >= 0) {
+    return VoteFileFormat::kVotes;
+  }
+  return at_line(line,
+                 "unknown vote file: expected a Pol.is participants-votes.csv header "
+                 "(participant,group-id,...) or votes.csv (comment-id,voter-id,vote)");
+}
+
+Status read_vote_file(std::string_view text, VoteMatrixBuilder& builder, const CsvLimits& limits) {
+  VECHE_ASSIGN_OR_RETURN(const auto format, detect_vote_file_format(text));
+  return format == VoteFileFormat::kParticipantsVotes
+             ? read_participants_votes_csv(text, builder, limits)
+             : read_votes_csv(text, builder, limits);
+}
+
+Status read_participants_votes_csv(std::string_view text, VoteMatrixBuilder& builder,
+                                   const CsvLimits& limits) {
+  CsvReader reader(text, limits.max_field_bytes);
+  std::size_t line = 1;
+  VECHE_ASSIGN_OR_RETURN(const auto header, read_header(reader, line));
+  constexpr std::size_t kFixed = std::size(kWideFixed);
+  for (std::size_t i = 0; i < kFixed; ++i) {
+    if (i >= header.size() || header[i] != kWideFixed[i]) {
+      return at_line(line,
+                     "the header must start with participant,group-id,n-comments,"
+                     "n-votes,n-agree,n-disagree");
+    }
+  }
+  if (header.size() - kFixed > limits.max_statements) {
+    return too_large("line " + std::to_string(line) + ": more than " +
+                     std::to_string(limits.max_statements) + " statements");
+  }
+  std::vector<std::uint32_t> statements;
+  std::unordered_set<std::string> seen_statements;
+  for (std::size_t i = kFixed; i < header.size(); ++i) {
+    VECHE_TRY(check_id(header[i], "a statement id in the header", line));
+    if (!seen_statements.insert(header[i]).second) {
+      return at_line(line, "statement \"" + header[i] + "\" appears twice in the header");
+    }
+    statements.push_back(builder.statement(header[i]));
+  }
+  std::unordered_set<std::string> seen_participants;
+  std::vector<std::string> fields;
+  std::size_t votes = 0;
+  for (;;) {
+    VECHE_ASSIGN_OR_RETURN(const bool any, reader.next(fields, line));
+    if (!any) break;
+    if (fields.size() != header.size()) {
+      return at_line(line, "expected " + std::to_string(header.size()) + " fields, found " +
+                               std::to_string(fields.size()));
+    }
+    const auto id = core::trim(fields[0]);
+    VECHE_TRY(check_id(id, "the participant id", line));
+    if (!seen_participants.emplace(id).second) {
+      return at_line(line, "participant \"" + std::string(id) + "\" appears twice");
+    }
+    if (seen_participants.size() > limits.max_participants) {
+      return too_large("line " + std::to_string(line) + ": more than " +
+                       std::to_string(limits.max_participants) + " participants");
+    }
+    const auto p = builder.participant(id);
+    for (std::size_t i = kFixed; i < fields.size(); ++i) {
+      if (core::trim(fields[i]).empty()) continue;
+      VECHE_ASSIGN_OR_RETURN(const Vote v, parse_vote(fields[i], line));
+      if (++votes > limits.max_votes) {
+        return too_large("line " + std::to_string(line) + ": more than " +
+                         std::to_string(limits.max_votes) + " votes");
+      }
+      builder.add(p, statements[i - kFixed], v);
+    }
+  }
+  return ok();
+}
+
+Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const CsvLimits& limits) {
+  CsvReader reader(text, limits.max_field_bytes);
+  std::size_t line = 1;
+  VECHE_ASSIGN_OR_RETURN(const auto header, read_header(reader, line));
+  const int c_comment = column_of(header, "comment-id");
+  const int c_voter = column_of(header, "voter-id");
+  const int c_vote = column_of(header, "vote");
+  const int c_time = column_of(header, "timestamp");
+  if (c_comment < 0 || c_voter < 0 || c_vote < 0) {
+    return at_line(line, "the header must name the columns comment-id, voter-id and vote");
+  }
+  std::vector<std::string> fields;
+  std::size_t votes = 0;
+  std::size_t participants = 0;
+  std::size_t statements = 0;
+  for (;;) {
+    VECHE_ASSIGN_OR_RETURN(const bool any, reader.next(fields, line));
+    if (!any) break;
+    if (fields.size() != header.size()) {
+      return at_line(line, "expected " + std::to_string(header.size()) + " fields, found " +
+                               std::to_string(fields.size()));
+    }
+    const auto voter = core::trim(fields[static_cast<std::size_t>(c_voter)]);
+    const auto comment = core::trim(fields[static_cast<std::size_t>(c_comment)]);
+    VECHE_TRY(check_id(voter, "voter-id", line));
+    VECHE_TRY(check_id(comment, "comment-id", line));
+    VECHE_ASSIGN_OR_RETURN(const Vote v,
+                           parse_vote(fields[static_cast<std::size_t>(c_vote)], line));
+    std::int64_t order = 0;
+    if (c_time >= 0) {
+      const auto t = core::trim(fields[static_cast<std::size_t>(c_time)]);
+      if (!t.empty()) {
+        // Pol.is writes milliseconds since the epoch; a fraction is ignored.
+        const auto dot = t.find('.');
+        const auto whole = t.substr(0, dot);
+        const auto [ptr, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), order);
+        const bool fraction_ok = dot == std::string_view::npos ||
+                                 std::all_of(t.begin() + static_cast<std::ptrdiff_t>(dot) + 1,
+                                             t.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (ec != std::errc() || ptr != whole.data() + whole.size() || !fraction_ok) {
+          return at_line(line, "timestamp must be a number");
+        }
+      }
+    }
+    if (++votes > limits.max_votes) {
+      return too_large("line " + std::to_string(line) + ": more than " +
+                       std::to_string(limits.max_votes) + " votes");
+    }
+    const auto p = builder.participant(voter);
+    const auto s = builder.statement(comment);
+    participants = std::max<std::size_t>(participants, p + 1u);
+    statements = std::max<std::size_t>(statements, s + 1u);
+    if (participants > limits.max_participants) {
+      return too_large("line " + std::to_string(line) + ": more than " +
+                       std::to_string(limits.max_participants) + " participants");
+    }
+    if (statements > limits.max_statements) {
+      return too_large("line " + std::to_string(line) + ": more than " +
+                       std::to_string(limits.max_statements) + " statements");
+    }
+    builder.add(p, s, v, order);
+  }
+  return ok();
+}
+
+Result<std::vector<StatementText>> read_comments_csv(std::string_view text,
+                                                     const CsvLimits& limits) {
+  CsvReader reader(text, limits.max_field_bytes);
+  std::size_t line = 1;
+  VECHE_ASSIGN_OR_RETURN(const auto header, read_header(reader, line));
+  const int c_id = column_of(header, "comment-id");
+  const int c_body = column_of(header, "comment-body");
+  const int c_mod = column_of(header, "moderated");
+  if (c_id < 0 || c_body < 0) {
+    return at_line(line, "the header must name the columns comment-id and comment-body");
+  }
+  std::vector<StatementText> out;
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> fields;
+  for (;;) {
+    VECHE_ASSIGN_OR_RETURN(const bool any, reader.next(fields, line));
+    if (!any) break;
+    if (fields.size() != header.size()) {
+      return at_line(line, "expected " + std::to_string(header.size()) + " fields, found " +
+                               std::to_string(fields.size()));
+    }
+    StatementText st;
+    st.id = std::string(core::trim(fields[static_cast<std::size_t>(c_id)]));
+    VECHE_TRY(check_id(st.id, "comment-id", line));
+    if (!seen.insert(st.id).second) {
+      return at_line(line, "comment \"" + st.id + "\" appears twice");
+    }
+    st.text = std::move(fields[static_cast<std::size_t>(c_body)]);
+    if (!core::is_valid_utf8(st.text)) return at_line(line, "comment-body is not valid UTF-8");
+    if (c_mod >= 0) {
+      const auto m = core::trim(fields[static_cast<std::size_t>(c_mod)]);
+      if (m == "-1") {
+        st.moderated_out = true;
+      } else if (!m.empty() && m != "0" && m != "1") {
+        return at_line(line, "moderated must be -1, 0, 1 or blank");
+      }
+    }
+    out.push_back(std::move(st));
+    if (out.size() > limits.max_statements) {
+      return too_large("line " + std::to_string(line) + ": more than " +
+                       std::to_string(limits.max_statements) + " statements");
+    }
+  }
+  return out;
+}
+
+}  // namespace veche::consensus

@@ -1,0 +1,254 @@
+#include <Eigen/Eigenvalues>
+#include <Eigen/QR>
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <thread>
+
+#include "internal.hpp"
+
+namespace veche::consensus::detail {
+
+void parallel_for(std::size_t n, int threads,
+                  const std::function<void(std::size_t, std::size_t)>& fn) {
+  const std::size_t t = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1,
+                                                std::max<std::size_t>(n / 256, 1));
+  if (t == 1) {
+    fn(0, n);
+    return;
+  }
+  std::vector<std::thread> workers;
+  workers.reserve(t - 1);
+  const std::size_t chunk = (n + t - 1) / t;
+  for (std::size_t i = 1; i < t; ++i) {
+    const std::size_t begin = std::min(n, i * chunk);
+    const std::size_t end = std::min(n, begin + chunk);
+    workers.emplace_back([&fn, begin, end] { fn(begin, end); });
+  }
+  fn(0, std::min(n, chunk));
+  for (auto& w : workers) w.join();
+}
+
+double uniform01(core::Random& random) {
+  return static_cast<double>(random.next_u64() >> 11) * 0x1.0p-53;
+}
+
+double normal(core::Random& random) {
+  const double u1 = 1.0 - uniform01(random);  // in (0, 1]
+  const double u2 = uniform01(random);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+Active find_active(const VoteMatrix& votes) {
+  Active a;
+  a.statement.assign(votes.statement_count(), 0);
+  for (std::size_t s = 0; s < votes.statement_count(); ++s) {
+    if (!votes.moderated_out(s) && votes.column_begin(s) != votes.column_end(s)) {
+      a.statement[s] = 1;
+      ++a.statements;
+    }
+  }
+  a.votes.assign(votes.participant_count(), 0);
+  for (std::size_t p = 0; p < votes.participant_count(); ++p) {
+    std::uint32_t n = 0;
+    for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c)
+      n += a.statement[c->index] ? 1 : 0;
+    a.votes[p] = n;
+    a.total_votes += n;
+    if (n > 0) ++a.participants;
+  }
+  return a;
+}
+
+namespace {
+
+constexpr double kLambda = 1.0;  // ridge on both sides: a prior of one vote's weight
+constexpr int kMaxIterations = 40;
+constexpr double kTolerance = 1e-5;
+
+// One half-step of ALS: for every row of `out`, the ridge solution against `fixed` over the
+// cells of that row. `cells(i)` yields the (index, centred value) pairs of row i.
+template <class Begin, class End, class Value>
+void solve_side(std::size_t rows, const RowMatrix& fixed, RowMatrix& out, int threads, Begin begin,
+                End end, Value value) {
+  const auto r = fixed.cols();
+  parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
+    Eigen::MatrixXd a(r, r);
+    Eigen::VectorXd b(r);
+    Eigen::LLT<Eigen::MatrixXd> llt(r);
+    for (std::size_t i = lo; i < hi; ++i) {
+      a.setZero();
+      b.setZero();
+      bool any = false;
+      for (auto c = begin(i); c != end(i); ++c) {
+        double y = 0;
+        if (!value(i, *c, y)) continue;
+        const auto v = fixed.row(c->index);
+        a.selfadjointView<Eigen::Lower>().rankUpdate(v.transpose());
+        b.noalias() += y * v.transpose();
+        any = true;
+      }
+      if (!any) {
+        out.row(static_cast<Eigen::Index>(i)).setZero();
+        continue;
+      }
+      a.diagonal().array() += kLambda;
+      llt.compute(a);
+      out.row(static_cast<Eigen::Index>(i)) = llt.solve(b).transpose();
+    }
+  });
+}
+
+}  // namespace
+
+Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank, std::uint64_t seed,
+                        int threads) {
+  const auto n = votes.participant_count();
+  const auto m = votes.statement_count();
+  Embedding e;
+  e.mean = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m));
+  for (std::size_t s = 0; s < m; ++s) {
+    if (!active.statement[s]) continue;
+    double sum = 0;
+    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) {
+      sum += static_cast<double>(c->vote);
+    }
+    e.mean[static_cast<Eigen::Index>(s)] =
+        sum / static_cast<double>(votes.column_end(s) - votes.column_begin(s));
+  }
+
+  core::SeededRandom random(seed ^ 0x9e3779b97f4a7c15ULL);
+  RowMatrix v(static_cast<Eigen::Index>(m), rank);
+  for (Eigen::Index s = 0; s < v.rows(); ++s) {
+    for (Eigen::Index k = 0; k < rank; ++k) {
+      v(s, k) = active.statement[static_cast<std::size_t>(s)] ? 0.1 * normal(random) : 0.0;
+    }
+  }
+  RowMatrix u = RowMatrix::Zero(static_cast<Eigen::Index>(n), rank);
+
+  const auto& mean = e.mean;
+  auto row_value = [&](std::size_t, const VoteMatrix::Cell& c, double& y) {
+    if (!active.statement[c.index]) return false;
+    y = static_cast<double>(c.vote) - mean[c.index];
+    return true;
+  };
+  auto col_value = [&](std::size_t s, const VoteMatrix::Cell& c, double& y) {
+    if (!active.statement[s]) return false;
+    y = static_cast<double>(c.vote) - mean[static_cast<Eigen::Index>(s)];
+    return true;
+  };
+  auto rb = [&](std::size_t p) { return votes.row_begin(p); };
+  auto re = [&](std::size_t p) { return votes.row_end(p); };
+  auto cb = [&](std::size_t s) { return votes.column_begin(s); };
+  auto ce = [&](std::size_t s) { return votes.column_end(s); };
+
+  double total = 0;  // sum of squared centred votes
+  for (std::size_t p = 0; p < n; ++p) {
+    for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c) {
+      double y = 0;
+      if (row_value(p, *c, y)) total += y * y;
+    }
+  }
+
+  double previous = std::numeric_limits<double>::infinity();
+  for (int it = 0; it < kMaxIterations; ++it) {
+    solve_side(n, v, u, threads, rb, re, row_value);
+    solve_side(m, u, v, threads, cb, ce, col_value);
+    // Objective per participant range, summed in a fixed order.
+    std::vector<double> parts(n == 0 ? 1 : (n + 4095) / 4096, 0.0);
+    parallel_for(parts.size(), threads, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t b = lo; b < hi; ++b) {
+        double acc = 0;
+        for (std::size_t p = b * 4096; p < std::min(n, (b + 1) * 4096); ++p) {
+          const auto up = u.row(static_cast<Eigen::Index>(p));
+          for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c) {
+            double y = 0;
+            if (!row_value(p, *c, y)) continue;
+            const double d = y - up.dot(v.row(c->index));
+            acc += d * d;
+          }
+        }
+        parts[b] = acc;
+      }
+    });
+    double loss = kLambda * (u.squaredNorm() + v.squaredNorm());
+    for (double x : parts) loss += x;
+    if (previous - loss <= kTolerance * std::max(previous, 1e-12) && it > 2) break;
+    previous = loss;
+  }
+
+  // Rotate U V^T into orthonormal principal components: V = Q R, then the eigenvectors of
+  // (U R^T)^T (U R^T) order the directions by the variance of the participants along them.
+  const Eigen::MatrixXd v_dense = v;
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(v_dense);
+  const Eigen::MatrixXd q =
+      qr.householderQ() * Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(m), rank);
+  const Eigen::MatrixXd r_upper =
+      qr.matrixQR().topLeftCorner(rank, rank).triangularView<Eigen::Upper>();
+  const Eigen::MatrixXd b = Eigen::MatrixXd(u) * r_upper.transpose();
+  Eigen::MatrixXd gram = b.transpose() * b;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram);
+  const double participants = std::max<double>(static_cast<double>(active.participants), 1.0);
+  const double density = static_cast<double>(active.total_votes) /
+                         std::max(1.0, participants * static_cast<double>(active.statements));
+  // Total variance of the votes, scaled from the observed cells to the whole matrix so it
+  // compares with the components' variance.
+  const double total_variance = total / std::max(density, 1e-12) / participants;
+
+  e.components.resize(static_cast<Eigen::Index>(m), rank);
+  for (int k = 0; k < rank; ++k) {
+    const int src = rank - 1 - k;  // eigenvalues ascend
+    Eigen::VectorXd c = q * eig.eigenvectors().col(src);
+    // Deterministic sign: the largest entry is positive.
+    Eigen::Index at = 0;
+    c.cwiseAbs().maxCoeff(&at);
+    if (c[at] < 0) c = -c;
+    e.components.col(k) = c;
+    const double var = std::max(0.0, eig.eigenvalues()[src]) / participants;
+    e.variance.push_back(var);
+    e.share.push_back(total_variance > 0 ? std::min(1.0, var / total_variance) : 0.0);
+  }
+  return e;
+}
+
+RowMatrix project(const VoteMatrix& votes, const Active& active, const Embedding& embedding,
+                  int threads) {
+  const auto n = votes.participant_count();
+  const auto r = embedding.components.cols();
+  RowMatrix out = RowMatrix::Zero(static_cast<Eigen::Index>(n), r);
+  const double m = static_cast<double>(active.statements);
+  parallel_for(n, threads, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t p = lo; p < hi; ++p) {
+      if (active.votes[p] == 0) continue;
+      auto row = out.row(static_cast<Eigen::Index>(p));
+      for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c) {
+        if (!active.statement[c->index]) continue;
+        const double y = static_cast<double>(c->vote) - embedding.mean[c->index];
+        row.noalias() += y * embedding.components.row(c->index);
+      }
+      row *= std::sqrt(m / static_cast<double>(active.votes[p]));
+    }
+  });
+  return out;
+}
+
+int choose_dimensions(const Embedding& embedding) {
+  // A component is kept when it explains at least 2% of the variance and stands clearly above
+  // the noise floor, estimated by the weakest component of the fit.
+  const auto& var = embedding.variance;
+  const int rank = static_cast<int>(var.size());
+  if (rank <= 2) return rank;
+  const double floor = var.back();
+  int d = 0;
+  for (int k = 0; k < rank; ++k) {
+    if (embedding.share[static_cast<std::size_t>(k)] >= 0.02 &&
+        var[static_cast<std::size_t>(k)] >= 1.5 * floor) {
+      d = k + 1;
+    } else {
+      break;
+    }
+  }
+  return std::clamp(d, 2, rank);
+}
+
+}  // namespace veche::consensus::detail
