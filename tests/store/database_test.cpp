@@ -86,9 +86,16 @@ TEST_P(StoreTest, RefusesParametersABackendCannotKeep) {
     ASSERT_OK_AND_ASSIGN(auto tx, db().begin(Access::kRead));
     EXPECT_ERROR_CODE(tx->query("SELECT ?", {Value{std::nan("")}}), ErrorCode::kInvalidArgument);
   }
-  ASSERT_OK_AND_ASSIGN(auto tx, db().begin(Access::kRead));
-  EXPECT_ERROR_CODE(tx->query("SELECT ?", {Value{std::string("a\0b", 3)}}),
-                    ErrorCode::kInvalidArgument);
+  {
+    ASSERT_OK_AND_ASSIGN(auto tx, db().begin(Access::kRead));
+    EXPECT_ERROR_CODE(tx->query("SELECT ?", {Value{std::string("a\0b", 3)}}),
+                      ErrorCode::kInvalidArgument);
+  }
+  for (const char* bad : {"\xff", "\xc3", "\xed\xa0\x80", "ok \xc0\xaf"}) {
+    ASSERT_OK_AND_ASSIGN(auto tx, db().begin(Access::kRead));
+    EXPECT_ERROR_CODE(tx->query("SELECT ?", {Value{std::string(bad)}}),
+                      ErrorCode::kInvalidArgument);
+  }
 }
 
 TEST_P(StoreTest, DestroyingAnUncommittedTransactionRollsBack) {

@@ -6,13 +6,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
 
+#include "params.hpp"
 #include "postgres_database.hpp"
 #include "sqlite_database.hpp"
+#include "veche/core/text.hpp"
 
 namespace veche::store {
 namespace {
@@ -91,6 +94,23 @@ std::optional<std::int64_t> Row::opt_int64(std::size_t i) const {
 std::optional<std::string> Row::opt_text(std::size_t i) const {
   if (is_null(i)) return std::nullopt;
   return text(i);
+}
+
+Status check_param(const Value& value, std::size_t index) {
+  if (const auto* d = std::get_if<double>(&value); d != nullptr && std::isnan(*d)) {
+    return invalid_argument(fmt::format("store: parameter {} is NaN", index));
+  }
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    if (s->find('\0') != std::string::npos) {
+      return invalid_argument(
+          fmt::format("store: text parameter {} contains a NUL byte (store it as a BLOB)", index));
+    }
+    if (!core::is_valid_utf8(*s)) {
+      return invalid_argument(
+          fmt::format("store: text parameter {} is not valid UTF-8 (store it as a BLOB)", index));
+    }
+  }
+  return ok();
 }
 
 Result<Row> Transaction::query_one(std::string_view sql, std::initializer_list<Value> params,

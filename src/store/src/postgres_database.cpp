@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "params.hpp"
 #include "veche/store/sql_text.hpp"
 
 namespace veche::store {
@@ -142,7 +143,7 @@ Result<Params> encode(std::span<const Value> params) {
       out.text[i] = std::to_string(*x);
       out.values[i] = out.text[i].c_str();
     } else if (const auto* d = std::get_if<double>(&v)) {
-      if (std::isnan(*d)) return invalid_argument(fmt::format("store: parameter {} is NaN", i + 1));
+      VECHE_TRY(check_param(v, i + 1));
       out.types[i] = kFloat8Oid;
       if (std::isinf(*d)) {
         out.text[i] = *d > 0 ? "Infinity" : "-Infinity";
@@ -153,10 +154,7 @@ Result<Params> encode(std::span<const Value> params) {
       }
       out.values[i] = out.text[i].c_str();
     } else if (const auto* s = std::get_if<std::string>(&v)) {
-      if (s->find('\0') != std::string::npos) {
-        return invalid_argument(fmt::format(
-            "store: text parameter {} contains a NUL byte (store it as a BLOB)", i + 1));
-      }
+      VECHE_TRY(check_param(v, i + 1));
       out.values[i] = s->c_str();  // type 0: the server infers it from the statement
     } else if (const auto* b = std::get_if<Blob>(&v)) {
       if (b->size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {

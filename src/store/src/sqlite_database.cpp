@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "params.hpp"
+
 namespace veche::store {
 namespace {
 
@@ -158,16 +160,10 @@ class Connection {
       } else if (const auto* n = std::get_if<std::int64_t>(&v)) {
         rc = sqlite3_bind_int64(stmt, index, *n);
       } else if (const auto* d = std::get_if<double>(&v)) {
-        // SQLite would store NaN as NULL; refuse it on both backends.
-        if (std::isnan(*d))
-          return invalid_argument(fmt::format("store: parameter {} is NaN", index));
+        VECHE_TRY(check_param(v, i + 1));
         rc = sqlite3_bind_double(stmt, index, *d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        // PostgreSQL text cannot hold NUL; refuse it on both backends.
-        if (s->find('\0') != std::string::npos) {
-          return invalid_argument(fmt::format(
-              "store: text parameter {} contains a NUL byte (store it as a BLOB)", index));
-        }
+        VECHE_TRY(check_param(v, i + 1));
         rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else {
         const Blob& b = std::get<Blob>(v);

@@ -58,11 +58,12 @@ enum class Backend { kSqlite, kPostgres };
 // Errors: kInternal for SQL the backend rejects (syntax, unknown table: a bug), for a
 // placeholder/parameter count mismatch and for a write in a read transaction;
 // kAlreadyExists for a unique or primary-key violation; kInvalidArgument for another constraint
-// (FOREIGN KEY, CHECK, NOT NULL), a value the column cannot hold, a NaN parameter or text with a
-// NUL byte; kConflict for a serialization failure, a deadlock or a busy database (the caller may
-// retry the whole transaction); kUnavailable when the connection is gone.
-// After any error the transaction is finished on both backends (PostgreSQL aborts it, and SQLite
-// is made to behave the same): later calls return kFailedPrecondition; destroy it to roll back.
+// (FOREIGN KEY, CHECK, NOT NULL), a value the column cannot hold, a NaN parameter, or text
+// that is not valid UTF-8 or holds a NUL byte (bytes belong in a BLOB);
+// kConflict for a serialization failure, a deadlock or a busy database (the caller may retry
+// the whole transaction); kUnavailable when the connection is gone.
+// After any error the transaction is finished on both backends (PostgreSQL aborts it, and
+// SQLite is made to behave the same): later calls return kFailedPrecondition; destroy it.
 // One statement per call when it has parameters; exec() without parameters may run several
 // statements separated by `;` (migrations).
 class Transaction {
