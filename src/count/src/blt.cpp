@@ -1,6 +1,7 @@
 // BLT reader and writer. Format: Hill, Wichmann and Woodall, "Algorithm 123: Single Transferable
 // Vote by Meek's method", Computer Journal 30(3), 1987, with the extensions of OpenSTV and Droop.
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "lexer.hpp"
@@ -125,8 +126,20 @@ struct BltParser {
     }
     num_candidates = c;
     withdrawn.assign(c, false);
-    std::vector<Item> ballot;
-    ballot.reserve(64);
+    // Ballots wait in a small ring after parsing so that their table slots can be prefetched
+    // a few ballots ahead of the lookup (the lookups are memory-latency bound).
+    constexpr std::size_t kRing = 16;
+    std::array<std::vector<Item>, kRing> ring;
+    std::array<std::uint64_t, kRing> ring_weight{};
+    std::size_t ring_head = 0;
+    std::size_t ring_size = 0;
+    for (auto& b : ring) b.reserve(64);
+    auto flush_one = [&]() -> Status {
+      const std::size_t k = ring_head;
+      ring_head = (ring_head + 1) % kRing;
+      --ring_size;
+      return builder.add(ring[k], ring_weight[k]);
+    };
     bool ballots_started = false;
     for (;;) {
       cur.skip_space(true);
@@ -164,19 +177,29 @@ struct BltParser {
       cur.set_position(e);
       if (weight == 0) break;
       ballots_started = true;
+      if (ring_size == kRing) VECHE_TRY(flush_one());
+      std::vector<Item>& ballot = ring[(ring_head + ring_size) % kRing];
       ballot.clear();
       // Items up to the terminating 0, on the same line.
       bool terminated = false;
       for (;;) {
-        cur.skip_blanks();
-        if (cur.at_end() || cur.peek() == '\n' || cur.peek() == '#') break;
-        const char* p = cur.position();
-        // Fast path: a plain number followed by a separator.
-        if (is_digit(*p) && nicks.empty()) {
-          std::uint64_t v = 0;
-          const char* q = detail::parse_uint(p, cur.end(), 1u << 20, v);
-          if (q != nullptr && (q == cur.end() || is_token_end(*q))) {
-            cur.set_position(q);
+        // Fast path over raw pointers: plain candidate numbers separated by blanks.
+        const char* q = cur.position();
+        const char* const end = cur.end();
+        if (nicks.empty()) {
+          for (;;) {
+            while (q < end && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
+            if (q >= end || !is_digit(*q)) break;
+            const char* s0 = q;
+            std::uint32_t v = 0;
+            while (q < end && is_digit(*q) && q - s0 < 9) {
+              v = v * 10 + static_cast<std::uint32_t>(*q - '0');
+              ++q;
+            }
+            if (q < end && !is_token_end(*q)) {
+              q = s0;  // `1=2`, a long number or junk: the general path below
+              break;
+            }
             if (v == 0) {
               terminated = true;
               break;
@@ -195,9 +218,12 @@ struct BltParser {
               return cur.error_at(
                   line, "ballot longer than " + std::to_string(kMaxBallotLength) + " marks");
             }
-            continue;
           }
+          cur.set_position(q);
+          if (terminated) break;
         }
+        cur.skip_blanks();
+        if (cur.at_end() || cur.peek() == '\n' || cur.peek() == '#') break;
         std::string_view t = token();
         if (t == "0") {
           terminated = true;
@@ -225,8 +251,11 @@ struct BltParser {
         }
       }
       if (!terminated) return cur.error_at(line, "ballot does not end with 0");
-      VECHE_TRY(builder.add(ballot, weight));
+      ring_weight[(ring_head + ring_size) % kRing] = weight;
+      ++ring_size;
+      builder.prefetch(ballot);
     }
+    while (ring_size > 0) VECHE_TRY(flush_one());
     // Names and title.
     Profile& profile = builder.profile();
     std::vector<std::string> strings;

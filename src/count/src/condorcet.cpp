@@ -11,15 +11,16 @@ namespace {
 using Matrix = std::vector<std::vector<std::int64_t>>;
 
 struct Pairwise {
-  Profile profile;
+  Profile storage;
+  const Profile* profile = nullptr;
   Matrix d;
   std::vector<int> standing;  // candidates not withdrawn
 };
 
-Pairwise pairwise(const Profile& in, const CountOptions& o) {
-  Pairwise out;
-  out.profile = normalize(in, o.ballot, /*strict=*/false);
-  const Profile& p = out.profile;
+// Fills `out` (not movable once profile points into it).
+void pairwise(const Profile& in, const CountOptions& o, Pairwise& out) {
+  out.profile = &normalized(in, o.ballot, /*strict=*/false, out.storage);
+  const Profile& p = *out.profile;
   const std::size_t n = p.num_candidates();
   // Accumulate in a flat array for speed, then copy to the report's matrix.
   std::vector<std::int64_t> flat(n * n, 0);
@@ -57,13 +58,12 @@ Pairwise pairwise(const Profile& in, const CountOptions& o) {
       out.standing.push_back(static_cast<int>(c));
     }
   }
-  return out;
 }
 
 void fill_common(Report& r, const Pairwise& pw) {
-  r.ballots = pw.profile.total_weight();
-  r.invalid_ballots = pw.profile.invalid_ballots;
-  r.distinct_ballots = pw.profile.num_groups();
+  r.ballots = pw.profile->total_weight();
+  r.invalid_ballots = pw.profile->invalid_ballots;
+  r.distinct_ballots = pw.profile->num_groups();
   r.pairwise = pw.d;
 }
 
@@ -91,7 +91,8 @@ void winners_from_levels(Report& r, const std::vector<int>& rank) {
 // Floyd-Warshall variant of section 2.3; i is ranked above j when p[i][j] > p[j][i].
 Result<Report> count_schulze(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kSchulze, in, o, 1));
-  const Pairwise pw = pairwise(in, o);
+  Pairwise pw;
+  pairwise(in, o, pw);
   if (static_cast<int>(pw.standing.size()) < r.seats) {
     return invalid_argument("fewer standing candidates than seats");
   }
@@ -145,7 +146,8 @@ Result<Report> count_schulze(const Profile& in, const CountOptions& o) {
 // cycle. The ranking peels candidates no locked pair points to.
 Result<Report> count_ranked_pairs(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kRankedPairs, in, o, 1));
-  const Pairwise pw = pairwise(in, o);
+  Pairwise pw;
+  pairwise(in, o, pw);
   if (static_cast<int>(pw.standing.size()) < r.seats) {
     return invalid_argument("fewer standing candidates than seats");
   }

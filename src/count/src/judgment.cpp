@@ -74,7 +74,8 @@ int compare(const Grades& a, const Grades& b) {
 
 Result<Report> count_majority_judgment(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kMajorityJudgment, in, o, 1));
-  const Profile p = normalize(in, o.ballot, /*strict=*/false);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/false, storage);
   const std::size_t n = p.num_candidates();
   const bool rated = !p.ratings.empty();
   std::vector<std::map<std::int32_t, std::int64_t>> hist(n);

@@ -21,6 +21,7 @@
 // below a hopeful candidate, who keeps the whole weight.
 #include <algorithm>
 #include <numeric>
+#include <thread>
 
 #include "common.hpp"
 
@@ -37,13 +38,25 @@ struct Trie {
 };
 
 Trie build_trie(const Profile& p) {
-  std::vector<std::uint32_t> order(p.num_groups());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    auto x = p.ballot(a);
-    auto y = p.ballot(b);
+  // Sort the rankings; a packed key of the first four items (each + 1, 0 past the end) settles
+  // most comparisons without touching the items.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(p.num_groups());
+  for (std::uint32_t g = 0; g < p.num_groups(); ++g) {
+    auto b = p.ballot(g);
+    std::uint64_t key = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      key = (key << 16) | (k < b.size() ? static_cast<std::uint64_t>(b[k]) + 1 : 0);
+    }
+    keyed[g] = {key, g};
+  }
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    auto x = p.ballot(a.second);
+    auto y = p.ballot(b.second);
     return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
   });
+  std::vector<std::uint32_t> order(p.num_groups());
+  for (std::size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
   Trie t;
   std::vector<std::uint32_t> open;  // node at each depth on the current path
   std::span<const Item> prev;
@@ -72,13 +85,12 @@ Trie build_trie(const Profile& p) {
   return t;
 }
 
-// Step 2(a): votes per candidate for the given keep factors.
-void distribute(const Trie& t, const std::vector<std::int64_t>& kf,
-                std::vector<std::int64_t>& votes, std::vector<std::int64_t>& weight_at_depth) {
-  std::fill(votes.begin(), votes.end(), 0);
-  const std::size_t size = t.candidate.size();
-  std::size_t i = 0;
-  while (i < size) {
+// Step 2(a) over the nodes [begin, end) (whole subtrees): adds to votes.
+void distribute_range(const Trie& t, const std::vector<std::int64_t>& kf, std::size_t begin,
+                      std::size_t end, std::vector<std::int64_t>& votes,
+                      std::vector<std::int64_t>& weight_at_depth) {
+  std::size_t i = begin;
+  while (i < end) {
     const std::size_t d = t.depth[i];
     const std::int64_t w = d == 0 ? kScale : weight_at_depth[d - 1];
     const Item c = t.candidate[i];
@@ -101,12 +113,54 @@ void distribute(const Trie& t, const std::vector<std::int64_t>& kf,
   }
 }
 
+// Step 2(a): votes per candidate for the given keep factors. Large tries are split in two at a
+// top-level node and counted on two threads; integer sums make the result independent of the
+// split.
+class Distributor {
+ public:
+  Distributor(const Trie& t, std::size_t n, std::size_t max_depth) : t_(t) {
+    const std::size_t size = t.candidate.size();
+    split_ = size;
+    if (size >= kParallelNodes && std::thread::hardware_concurrency() > 1) {
+      std::size_t i = 0;
+      while (i < size && i < size / 2) i = t.next[i];  // top-level nodes only
+      split_ = i;
+    }
+    votes2_.assign(n, 0);
+    depth1_.assign(max_depth, 0);
+    depth2_.assign(max_depth, 0);
+  }
+
+  void run(const std::vector<std::int64_t>& kf, std::vector<std::int64_t>& votes) {
+    std::fill(votes.begin(), votes.end(), 0);
+    const std::size_t size = t_.candidate.size();
+    if (split_ >= size || split_ == 0) {
+      distribute_range(t_, kf, 0, size, votes, depth1_);
+      return;
+    }
+    std::fill(votes2_.begin(), votes2_.end(), 0);
+    std::thread second([&] { distribute_range(t_, kf, split_, size, votes2_, depth2_); });
+    distribute_range(t_, kf, 0, split_, votes, depth1_);
+    second.join();
+    for (std::size_t c = 0; c < votes.size(); ++c) votes[c] += votes2_[c];
+  }
+
+ private:
+  static constexpr std::size_t kParallelNodes = 200000;
+  const Trie& t_;
+  std::size_t split_ = 0;
+  std::vector<std::int64_t> votes2_;
+  std::vector<std::int64_t> depth1_;
+  std::vector<std::int64_t> depth2_;
+};
+
 }  // namespace
 
 Result<Report> count_meek_stv(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kMeekStv, in, o, kScale));
   if (o.meek_omega <= 0) return invalid_argument("omega must be positive");
-  const Profile p = normalize(in, o.ballot, /*strict=*/true);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/true, storage);
   const std::size_t n = p.num_candidates();
   const std::vector<int> rank = detail::lot_ranks(r.lot_order);
   std::vector<CandidateState> states(n, CandidateState::kHopeful);
@@ -130,7 +184,7 @@ Result<Report> count_meek_stv(const Profile& in, const CountOptions& o) {
   const Trie trie = build_trie(p);
   std::size_t max_depth = 1;
   for (auto d : trie.depth) max_depth = std::max<std::size_t>(max_depth, d + 1u);
-  std::vector<std::int64_t> weight_at_depth(max_depth, 0);
+  Distributor distributor(trie, n, max_depth);
   std::vector<std::int64_t> votes(n, 0);
   const std::int64_t total = static_cast<std::int64_t>(valid) * kScale;
   int elected_count = 0;
@@ -200,7 +254,7 @@ Result<Report> count_meek_stv(const Profile& in, const CountOptions& o) {
     int iterations = 0;
     bool elected_now = false;
     for (;;) {
-      distribute(trie, kf, votes, weight_at_depth);
+      distributor.run(kf, votes);
       ++iterations;
       std::int64_t sum = 0;
       for (auto v : votes) sum += v;

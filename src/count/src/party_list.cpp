@@ -174,7 +174,8 @@ Result<Report> count_party_list(Method method, const std::vector<PartyList>& par
 }
 
 Result<Report> count_party_list(Method method, const Profile& in, const CountOptions& o) {
-  const Profile p = normalize(in, o.ballot, /*strict=*/true);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/true, storage);
   std::vector<PartyList> parties(p.num_candidates());
   for (std::size_t c = 0; c < p.num_candidates(); ++c) parties[c].name = p.candidates[c];
   for (std::size_t g = 0; g < p.num_groups(); ++g) {

@@ -35,10 +35,53 @@ void ProfileBuilder::grow() {
   const std::size_t size = table_.empty() ? 1024 : table_.size() * 2;
   table_.assign(size, 0);
   const std::size_t mask = size - 1;
-  for (std::size_t g = 0; g < hashes_.size(); ++g) {
-    std::size_t i = hashes_[g] & mask;
+  for (std::size_t k = 0; k < hashes_.size(); ++k) {
+    std::size_t i = hashes_[k] & mask;
     while (table_[i] != 0) i = (i + 1) & mask;
-    table_[i] = static_cast<std::uint32_t>(g + 1);
+    table_[i] = (hashes_[k] & 0xffffffff00000000ULL) | (long_groups_[k] + 1);
+  }
+}
+
+namespace {
+
+// Packs up to 12 items of at most 5 bits (candidates 0..30, no flags) and the length into 64
+// bits; returns false when the ballot does not fit.
+bool pack_short(std::span<const Item> ballot, std::uint64_t& key) {
+  if (ballot.size() > 12) return false;
+  std::uint64_t k = ballot.size();
+  for (std::size_t i = 0; i < ballot.size(); ++i) {
+    if (ballot[i] >= 31) return false;
+    k |= static_cast<std::uint64_t>(ballot[i]) << (4 + 5 * i);
+  }
+  key = k;
+  return true;
+}
+
+std::size_t mix(std::uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  return static_cast<std::size_t>(k);
+}
+
+}  // namespace
+
+void ProfileBuilder::prefetch(std::span<const Item> ballot) const {
+  std::uint64_t key = 0;
+  if (short_table_.empty() || !pack_short(ballot, key)) return;
+  __builtin_prefetch(&short_table_[mix(key) & (short_table_.size() - 1)]);
+}
+
+void ProfileBuilder::grow_short() {
+  const std::size_t size = short_table_.empty() ? 1024 : short_table_.size() * 2;
+  std::vector<ShortSlot> old = std::move(short_table_);
+  short_table_.assign(size, ShortSlot{});
+  const std::size_t mask = size - 1;
+  for (const auto& slot : old) {
+    if (slot.group == 0) continue;
+    std::size_t i = mix(slot.key) & mask;
+    while (short_table_[i].group != 0) i = (i + 1) & mask;
+    short_table_[i] = slot;
   }
 }
 
@@ -58,13 +101,33 @@ Status ProfileBuilder::add(std::span<const Item> ballot, std::uint64_t weight,
     ratings = zero;
   }
   total_ += weight;
+  std::uint64_t key = 0;
+  if (!rated && pack_short(ballot, key)) {
+    if ((short_count_ + 1) * 2 > short_table_.size()) grow_short();
+    const std::size_t smask = short_table_.size() - 1;
+    std::size_t i = mix(key) & smask;
+    while (short_table_[i].group != 0) {
+      if (short_table_[i].key == key) {
+        profile_.weights[short_table_[i].group - 1] += weight;
+        return ok();
+      }
+      i = (i + 1) & smask;
+    }
+    short_table_[i] = ShortSlot{key, static_cast<std::uint32_t>(profile_.weights.size() + 1)};
+    ++short_count_;
+    profile_.weights.push_back(weight);
+    profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
+    profile_.offsets.push_back(static_cast<std::uint32_t>(profile_.items.size()));
+    return ok();
+  }
   if ((hashes_.size() + 1) * 2 > table_.size()) grow();
   const std::uint64_t h = hash_ballot(ballot, ratings);
   const std::size_t mask = table_.size() - 1;
   std::size_t i = h & mask;
+  const std::uint64_t tag = h & 0xffffffff00000000ULL;
   while (table_[i] != 0) {
-    const std::size_t g = table_[i] - 1;
-    if (hashes_[g] == h) {
+    const std::size_t g = (table_[i] & 0xffffffffULL) - 1;
+    if ((table_[i] & 0xffffffff00000000ULL) == tag) {
       auto other = profile_.ballot(g);
       if (other.size() == ballot.size() && std::equal(other.begin(), other.end(), ballot.begin()) &&
           (!rated || std::equal(ratings.begin(), ratings.end(),
@@ -75,8 +138,9 @@ Status ProfileBuilder::add(std::span<const Item> ballot, std::uint64_t weight,
     }
     i = (i + 1) & mask;
   }
-  table_[i] = static_cast<std::uint32_t>(hashes_.size() + 1);
+  table_[i] = tag | (profile_.weights.size() + 1);
   hashes_.push_back(h);
+  long_groups_.push_back(static_cast<std::uint32_t>(profile_.weights.size()));
   profile_.weights.push_back(weight);
   profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
   if (rated) profile_.ratings.insert(profile_.ratings.end(), ratings.begin(), ratings.end());
@@ -89,9 +153,34 @@ Profile ProfileBuilder::finish() {
   profile_ = Profile{};
   table_.clear();
   hashes_.clear();
+  long_groups_.clear();
+  short_table_.clear();
+  short_count_ = 0;
   total_ = 0;
   if (out.withdrawn.size() != out.candidates.size()) out.withdrawn.resize(out.candidates.size());
   return out;
+}
+
+const Profile& normalized(const Profile& in, const BallotOptions& options, bool strict,
+                          Profile& storage) {
+  const std::size_t n = in.num_candidates();
+  bool clean = in.withdrawn.size() == n;
+  std::vector<std::uint32_t> seen(n, 0);
+  for (std::size_t g = 0; g < in.num_groups() && clean; ++g) {
+    const auto stamp = static_cast<std::uint32_t>(g + 1);
+    for (Item it : in.ballot(g)) {
+      const Item c = candidate_of(it);
+      if (c >= n || seen[c] == stamp || (strict && is_tied(it)) ||
+          (options.apply_withdrawals && in.withdrawn[c])) {
+        clean = false;
+        break;
+      }
+      seen[c] = stamp;
+    }
+  }
+  if (clean) return in;
+  storage = normalize(in, options, strict);
+  return storage;
 }
 
 Profile normalize(const Profile& in, const BallotOptions& options, bool strict) {

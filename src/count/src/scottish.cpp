@@ -30,7 +30,8 @@ constexpr std::int64_t kScale = 100000;
 
 Result<Report> count_scottish_stv(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kScottishStv, in, o, kScale));
-  const Profile p = normalize(in, o.ballot, /*strict=*/true);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/true, storage);
   const std::size_t n = p.num_candidates();
   const std::vector<int> rank = detail::lot_ranks(r.lot_order);
   std::vector<CandidateState> states(n, CandidateState::kHopeful);

@@ -72,7 +72,8 @@ void pick_by_score(Report& r, const std::vector<std::int64_t>& score,
 
 Result<Report> count_plurality(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kPlurality, in, o, 1));
-  const Profile p = normalize(in, o.ballot, /*strict=*/true);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/true, storage);
   auto states = initial_states(p, o);
   VECHE_TRY(enough_candidates(states, r.seats));
   std::vector<std::int64_t> votes(p.num_candidates(), 0);
@@ -96,7 +97,8 @@ Result<Report> count_plurality(const Profile& in, const CountOptions& o) {
 
 Result<Report> count_approval(const Profile& in, const CountOptions& o) {
   VECHE_ASSIGN_OR_RETURN(Report r, detail::start_report(Method::kApproval, in, o, 1));
-  const Profile p = normalize(in, o.ballot, /*strict=*/false);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/false, storage);
   auto states = initial_states(p, o);
   VECHE_TRY(enough_candidates(states, r.seats));
   std::vector<std::int64_t> votes(p.num_candidates(), 0);
@@ -126,7 +128,8 @@ Result<Report> count_instant_runoff(const Profile& in, const CountOptions& o) {
   if (r.seats != 1) {
     return invalid_argument("instant-runoff fills one seat; use scottish or meek for more");
   }
-  const Profile p = normalize(in, o.ballot, /*strict=*/true);
+  Profile storage;
+  const Profile& p = normalized(in, o.ballot, /*strict=*/true, storage);
   auto states = initial_states(p, o);
   VECHE_TRY(enough_candidates(states, 1));
   const std::size_t n = p.num_candidates();

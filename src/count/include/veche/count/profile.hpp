@@ -65,6 +65,9 @@ class ProfileBuilder {
   // once the total weight exceeds kMaxTotalWeight. Empty ballots are kept (they count as cast).
   Status add(std::span<const Item> ballot, std::uint64_t weight,
              std::span<const std::int32_t> ratings = {});
+  // Hints that `ballot` will be added soon (loads its table slot into cache). Optional; lets a
+  // parser overlap the memory latency of several lookups.
+  void prefetch(std::span<const Item> ballot) const;
   Profile& profile() { return profile_; }
   // Moves the profile out; the builder is empty afterwards.
   Profile finish();
@@ -72,8 +75,20 @@ class ProfileBuilder {
  private:
   void grow();
   Profile profile_;
-  std::vector<std::uint32_t> table_;  // group index + 1, 0 = empty
-  std::vector<std::uint64_t> hashes_;
+  // Slots hold (hash >> 32) << 32 | (group index + 1); 0 = empty. Keeping the hash tag in the
+  // slot avoids touching the ballot itself on most mismatches.
+  std::vector<std::uint64_t> table_;
+  std::vector<std::uint64_t> hashes_;       // per long-table entry
+  std::vector<std::uint32_t> long_groups_;  // per long-table entry: its group index
+  // Short unrated ballots of small candidate numbers (the bulk of real files) are keyed by their
+  // packed content in a second table: one memory access per lookup instead of three.
+  struct ShortSlot {
+    std::uint64_t key = 0;
+    std::uint32_t group = 0;  // group index + 1, 0 = empty
+  };
+  std::vector<ShortSlot> short_table_;
+  std::size_t short_count_ = 0;
+  void grow_short();
   std::uint64_t total_ = 0;
 };
 
@@ -110,5 +125,11 @@ struct BallotOptions {
 // candidates; with `strict` it also holds no tied levels (per `overvote`). Regroups identical
 // ballots. Ballots set aside are added to invalid_ballots.
 Profile normalize(const Profile& in, const BallotOptions& options, bool strict);
+
+// Same as normalize, but when `in` already satisfies the options (the common case: strict
+// rankings with nothing to remove) returns `in` itself without copying; otherwise fills
+// `storage` and returns it.
+const Profile& normalized(const Profile& in, const BallotOptions& options, bool strict,
+                          Profile& storage);
 
 }  // namespace veche::count
