@@ -147,9 +147,13 @@ struct AbifParser {
       bool rated = false;
       bool ordered = false;
       char separator = '>';
-      for (;;) {
+      for (bool after_separator = false;; after_separator = true) {
         while (i < l.size() && (l[i] == ' ' || l[i] == '\t')) ++i;
-        if (i >= l.size()) break;
+        if (i >= l.size()) {
+          if (after_separator)
+            return at(line, "expected a candidate after '" + std::string(1, separator) + "'");
+          break;
+        }
         VECHE_ASSIGN_OR_RETURN(std::string ref, reference(l, i, line));
         VECHE_ASSIGN_OR_RETURN(Item c, lookup(ref, line));
         std::int32_t rating = 0;

@@ -110,7 +110,7 @@ struct BltParser {
     std::uint64_t c = 0;
     std::uint64_t s = 0;
     {
-      const char* e = detail::parse_uint(cur.position(), cur.end(), kMaxCandidates + 1, c);
+      const char* e = detail::parse_uint(cur.position(), cur.end(), 1u << 30, c);
       if (e == nullptr) return cur.error("expected the number of candidates");
       if (c > kMaxCandidates) {
         return too_large("line " + std::to_string(cur.line()) + ": more than " +

@@ -90,11 +90,12 @@ Status ProfileBuilder::add(std::span<const Item> ballot, std::uint64_t weight,
   if (weight > kMaxTotalWeight || total_ + weight > kMaxTotalWeight) {
     return too_large("more than " + std::to_string(kMaxTotalWeight) + " ballots in total");
   }
-  if (!ratings.empty() && profile_.ratings.size() != profile_.items.size()) {
+  if (!ratings.empty() && !rated_) {
     // First rated ballot after unrated ones: give earlier items a neutral rating of 0.
+    rated_ = true;
     profile_.ratings.resize(profile_.items.size(), 0);
   }
-  const bool rated = !profile_.ratings.empty();
+  const bool rated = rated_;
   std::vector<std::int32_t> zero;
   if (rated && ratings.empty() && !ballot.empty()) {
     zero.assign(ballot.size(), 0);
@@ -156,6 +157,7 @@ Profile ProfileBuilder::finish() {
   long_groups_.clear();
   short_table_.clear();
   short_count_ = 0;
+  rated_ = false;
   total_ = 0;
   if (out.withdrawn.size() != out.candidates.size()) out.withdrawn.resize(out.candidates.size());
   return out;

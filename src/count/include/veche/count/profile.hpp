@@ -90,6 +90,7 @@ class ProfileBuilder {
   std::size_t short_count_ = 0;
   void grow_short();
   std::uint64_t total_ = 0;
+  bool rated_ = false;  // a ballot came with ratings: every group carries them from then on
 };
 
 // How ballots are read before a method sees them: the explicit settings of issue 4.

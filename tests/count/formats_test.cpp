@@ -1,0 +1,195 @@
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace veche::count {
+namespace {
+
+std::vector<Item> ballot_of(const Profile& p, std::size_t g) {
+  auto b = p.ballot(g);
+  return {b.begin(), b.end()};
+}
+
+TEST(BltParser, ReadsCandidatesSeatsBallotsNamesAndTitle) {
+  auto p = parse_blt("3 2\n2 1 2 0\n1 3 0\n0\n\"Ann\"\n\"Bob\"\n\"Cy\"\n\"Test\"\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->candidates, (std::vector<std::string>{"Ann", "Bob", "Cy"}));
+  EXPECT_EQ(p->seats, 2);
+  EXPECT_EQ(p->title, "Test");
+  ASSERT_EQ(p->num_groups(), 2u);
+  EXPECT_EQ(ballot_of(*p, 0), (std::vector<Item>{0, 1}));
+  EXPECT_EQ(p->weights[0], 2u);
+}
+
+TEST(BltParser, GroupsIdenticalBallots) {
+  auto p = parse_blt("2 1\n1 1 2 0\n3 2 0\n4 1 2 0\n0\n");
+  ASSERT_TRUE(p.has_value());
+  ASSERT_EQ(p->num_groups(), 2u);
+  EXPECT_EQ(p->weights[0], 5u);
+  EXPECT_EQ(p->total_weight(), 8u);
+  EXPECT_EQ(p->candidates[1], "Candidate 2");  // names are optional
+}
+
+TEST(BltParser, ReadsWithdrawnLineEqualRanksSkippedRanksCommentsAndIds) {
+  auto p = parse_blt(
+      "# a comment line\n4 1\n-2 -4\n(b7) 1 1=3 - 2 0  # trailing comment\n0\n"
+      "\"A\" \"B\" \"C\" \"D\" \"T\"\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->withdrawn, (std::vector<bool>{false, true, false, true}));
+  EXPECT_EQ(ballot_of(*p, 0),
+            (std::vector<Item>{0, static_cast<Item>(2 | kTiedWithPrevious), kSkippedRank, 1}));
+}
+
+TEST(BltParser, ReadsNicknamesAndWithdrawnOption) {
+  auto p = parse_blt("3 1\n[nick a b c]\n[withdrawn c]\n1 b a=c 0\n0\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(ballot_of(*p, 0), (std::vector<Item>{1, 0, static_cast<Item>(2 | kTiedWithPrevious)}));
+  EXPECT_TRUE(p->withdrawn[2]);
+}
+
+TEST(BltParser, RejectsMalformedInputWithTheLineNumber) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"", "line 1: expected the number of candidates"},
+      {"3 1\n1 1 2 0\n1.5 2 0\n0\n", "line 3: expected a ballot weight"},
+      {"3 1\n1 1 4 0\n0\n", "line 2: candidate 4 is not between 1 and 3"},
+      {"3 1\n1 1 2\n0\n", "line 2: ballot does not end with 0"},
+      {"3 1\n1 1 2 0\n", "missing the lone 0"},
+      {"2 1\n1 1 0\n0\n\"A\n", "line 4: unterminated quoted name"},
+      {"2 1\n1 1 0\n0\n\"A\"\n", "line 5: expected 2 candidate names, found 1"},
+      {"2 3\n0\n", "line 1: seats must be between 1"},
+      {"2 1\n1 1 x 0\n0\n", "line 2: unknown candidate 'x'"},
+      {"2 1\n1 1==2 0\n0\n", "line 2: empty rank"},
+      {"2 1\n-3\n0\n", "line 2: bad withdrawn candidate"},
+      {"2 1\n[nick a]\n0\n", "line 2: [nick] lists 1 names for 2 candidates"},
+  };
+  for (const auto& c : cases) {
+    auto p = parse_blt(c.text);
+    ASSERT_FALSE(p.has_value()) << c.text;
+    EXPECT_EQ(p.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(p.error().message.find(c.message), std::string::npos)
+        << c.text << " -> " << p.error().message;
+  }
+}
+
+TEST(BltParser, RejectsTooManyCandidatesAsTooLarge) {
+  auto p = parse_blt("5000 1\n0\n");
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(BltParser, DropsWriteInsWhenAskedToIgnoreThem) {
+  ParseOptions o;
+  o.write_in = ParseOptions::WriteIn::kIgnore;
+  auto p = parse_blt("2 1\n1 3 2 0\n0\n", o);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(ballot_of(*p, 0), (std::vector<Item>{kSkippedRank, 1}));
+}
+
+TEST(BltWriter, RoundTripsThroughTheParser) {
+  auto p = parse_blt("3 2\n-3\n2 1 2=3 0\n1 - 2 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"T\"\n");
+  ASSERT_TRUE(p.has_value());
+  auto q = parse_blt(write_blt(*p));
+  ASSERT_TRUE(q.has_value()) << q.error().message;
+  EXPECT_EQ(q->items, p->items);
+  EXPECT_EQ(q->weights, p->weights);
+  EXPECT_EQ(q->withdrawn, p->withdrawn);
+  EXPECT_EQ(q->candidates, p->candidates);
+  EXPECT_EQ(q->title, p->title);
+}
+
+TEST(PrefLibParser, ReadsTheCurrentFormatWithTies) {
+  auto p = parse_preflib(
+      "# FILE NAME: x.toc\n# TITLE: Demo\n# DATA TYPE: toc\n# NUMBER ALTERNATIVES: 3\n"
+      "# ALTERNATIVE NAME 1: Ann\n# ALTERNATIVE NAME 2: Bob\n# ALTERNATIVE NAME 3: Cy\n"
+      "12: 1,2,3\n5: 2,{1,3}\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->title, "Demo");
+  EXPECT_EQ(p->candidates, (std::vector<std::string>{"Ann", "Bob", "Cy"}));
+  EXPECT_EQ(p->total_weight(), 17u);
+  EXPECT_EQ(ballot_of(*p, 1), (std::vector<Item>{1, 0, static_cast<Item>(2 | kTiedWithPrevious)}));
+}
+
+TEST(PrefLibParser, ReadsTheOlderFormat) {
+  auto p = parse_preflib("3\n1,Ann\n2,Bob\n3,Cy\n10,10,2\n7,1,2,3\n3,3,{1,2}\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->candidates[2], "Cy");
+  EXPECT_EQ(p->total_weight(), 10u);
+}
+
+TEST(PrefLibParser, RejectsBadLinesWithTheLineNumber) {
+  auto p = parse_preflib("# NUMBER ALTERNATIVES: 2\n3: 1,{2\n");
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().message, "line 2: '{' without '}'");
+  auto q = parse_preflib("# NUMBER ALTERNATIVES: 2\n3: 1,5\n");
+  ASSERT_FALSE(q.has_value());
+  EXPECT_EQ(q.error().message, "line 2: alternative 5 is not between 1 and 2");
+  auto r = parse_preflib("# NUMBER ALTERNATIVES: 2\nx: 1\n");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("line 2:"), std::string::npos);
+}
+
+TEST(AbifParser, ReadsDeclarationsRankingsEqualRanksAndComments) {
+  auto p = parse_abif(
+      "# an election\n{\"title\": \"x\"}\n=A:[Ann Lee]\n=B:[Bob]\n=C:[Cy]\n"
+      "24:A>B>C  # comment\n10: B=C>A\n3:[Bob]>A\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(p->candidates, (std::vector<std::string>{"Ann Lee", "Bob", "Cy"}));
+  EXPECT_EQ(p->total_weight(), 37u);
+  EXPECT_EQ(ballot_of(*p, 1), (std::vector<Item>{1, static_cast<Item>(2 | kTiedWithPrevious), 0}));
+  EXPECT_EQ(ballot_of(*p, 2), (std::vector<Item>{1, 0}));
+}
+
+TEST(AbifParser, ReadsRatingsAndOrdersScoreBallotsByRating) {
+  auto p = parse_abif("=A:[A]\n=B:[B]\n=C:[C]\n5:A/1,B/5,C/3\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  EXPECT_EQ(ballot_of(*p, 0), (std::vector<Item>{1, 2, 0}));
+  EXPECT_EQ(std::vector<std::int32_t>(p->ratings.begin(), p->ratings.end()),
+            (std::vector<std::int32_t>{5, 3, 1}));
+}
+
+TEST(AbifParser, TakesCandidatesFromBallotsWhenNoneAreDeclared) {
+  auto p = parse_abif("3:x>y\n2:y>z\n");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->candidates, (std::vector<std::string>{"x", "y", "z"}));
+}
+
+TEST(AbifParser, HandlesWriteInsPerOption) {
+  const char* text = "=A:[A]\n=B:[B]\n1:A>Zed>B\n";
+  auto rejected = parse_abif(text);
+  ASSERT_FALSE(rejected.has_value());
+  EXPECT_EQ(rejected.error().message, "line 3: undeclared candidate 'Zed'");
+  ParseOptions ignore;
+  ignore.write_in = ParseOptions::WriteIn::kIgnore;
+  auto ignored = parse_abif(text, ignore);
+  ASSERT_TRUE(ignored.has_value());
+  EXPECT_EQ(ballot_of(*ignored, 0), (std::vector<Item>{0, 1}));
+  ParseOptions accept;
+  accept.write_in = ParseOptions::WriteIn::kAccept;
+  auto accepted = parse_abif(text, accept);
+  ASSERT_TRUE(accepted.has_value());
+  EXPECT_EQ(accepted->candidates.back(), "Zed");
+  EXPECT_EQ(ballot_of(*accepted, 0), (std::vector<Item>{0, 2, 1}));
+}
+
+TEST(AbifParser, RejectsBadLinesWithTheLineNumber) {
+  auto p = parse_abif("=A:[A]\n1:A>\n2:A;B\n");
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().message.find("line 2:"), std::string::npos) << p.error().message;
+  auto q = parse_abif("=A:[A]\nhello\n");
+  ASSERT_FALSE(q.has_value());
+  EXPECT_EQ(q.error().message, "line 2: expected a ballot count, got 'hello'");
+}
+
+TEST(Formats, PickTheParserFromTheExtension) {
+  EXPECT_EQ(*format_from_name("a/b.BLT"), Format::kBlt);
+  EXPECT_EQ(*format_from_name("x.toi"), Format::kPrefLib);
+  EXPECT_EQ(*format_from_name("x.abif"), Format::kAbif);
+  EXPECT_FALSE(format_from_name("x.csv").has_value());
+}
+
+}  // namespace
+}  // namespace veche::count
