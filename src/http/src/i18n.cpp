@@ -32,6 +32,11 @@ bool Translator::less(Lang lang, std::string_view a, std::string_view b) const {
   return c < 0;
 }
 
+std::string Translator::sort_key(Lang lang, std::string_view s) const {
+  const auto& coll = std::use_facet<boost::locale::collator<char>>(locale(lang));
+  return coll.transform(boost::locale::collate_level::identical, s.data(), s.data() + s.size());
+}
+
 Lang choose_language(const Request& req, Lang fallback) {
   if (auto it = req.cookies.find("lang"); it != req.cookies.end()) {
     if (it->second == "ru") return Lang::kRu;

@@ -24,6 +24,8 @@ class Translator {
   std::string tr(Lang lang, std::string_view msgid) const;
   // Compares two strings as a reader of `lang` would alphabetize them (ICU collation).
   bool less(Lang lang, std::string_view a, std::string_view b) const;
+  // A key whose byte order is the reader's alphabetical order (for sorting many names).
+  std::string sort_key(Lang lang, std::string_view s) const;
   const std::locale& locale(Lang lang) const;
 
  private:

@@ -8,7 +8,6 @@
 
 namespace veche::http {
 
-namespace mustache = kainjow::mustache;
 
 int status_for(ErrorCode code) {
   switch (code) {
@@ -40,13 +39,10 @@ Response Site::Impl::page(const Request& req, const std::string& page_name, Data
                           const std::string& title, int status) const {
   const Lang l = lang(req);
   const auto code = std::string(lang_code(l));
-  auto t = mustache::lambda{[this, l](const std::string& text) { return translator.tr(l, text); }};
-  data.set("t", t);
   data.set("lang", code);
-  const std::string content = templates.render(page_name, data);
+  const std::string content = templates.render(page_name, code, data);
 
   Data layout;
-  layout.set("t", t);
   layout.set("lang", code);
   layout.set("title", title);
   layout.set("content", content);
@@ -54,7 +50,7 @@ Response Site::Impl::page(const Request& req, const std::string& page_name, Data
   layout.set("is_ru", l == Lang::kRu);
   // The switcher returns the reader to the page they were on (a local path only).
   layout.set("back", percent_encode(req.path));
-  Response r = Response::html(templates.render("layout", layout), status);
+  Response r = Response::html(templates.render("layout", code, layout), status);
   r.header("Content-Language", code);
   r.header("Vary", "Accept-Language, Cookie");
   r.header("Cache-Control", "no-cache");
@@ -88,10 +84,16 @@ Response Site::Impl::error(const Request& req, const Error& e) const {
 Result<std::vector<registry::Organization>> Site::Impl::organizations_sorted(Lang l) const {
   VECHE_ASSIGN_OR_RETURN(auto orgs, registry.organizations());
   const auto code = lang_code(l);
-  std::sort(orgs.begin(), orgs.end(), [&](const auto& a, const auto& b) {
-    return translator.less(l, a.name.in(code), b.name.in(code));
-  });
-  return orgs;
+  std::vector<std::pair<std::string, std::size_t>> keys;
+  keys.reserve(orgs.size());
+  for (std::size_t i = 0; i < orgs.size(); ++i) {
+    keys.emplace_back(translator.sort_key(l, orgs[i].name.in(code)), i);
+  }
+  std::sort(keys.begin(), keys.end());
+  std::vector<registry::Organization> sorted;
+  sorted.reserve(orgs.size());
+  for (const auto& k : keys) sorted.push_back(std::move(orgs[k.second]));
+  return sorted;
 }
 
 Site::Site() = default;
@@ -99,7 +101,15 @@ Site::~Site() = default;
 
 Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Database& db,
                                            const core::Clock& clock) {
-  VECHE_ASSIGN_OR_RETURN(auto templates, Templates::load(options.web_root + "/templates"));
+  // Templates are translated once, at start-up, for each language.
+  const Translator translator(options.locale_dir);
+  std::vector<std::pair<std::string, TranslateFn>> languages;
+  for (Lang l : {Lang::kEn, Lang::kRu}) {
+    languages.emplace_back(std::string(lang_code(l)),
+                           [&translator, l](std::string_view id) { return translator.tr(l, id); });
+  }
+  VECHE_ASSIGN_OR_RETURN(auto templates,
+                         Templates::load(options.web_root + "/templates", languages));
   for (const char* required : {"layout", "error", "home"}) {
     if (!templates.has(required)) {
       return not_found(std::string("template ") + required + ".mustache is missing in " +
