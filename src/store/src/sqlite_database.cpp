@@ -295,15 +295,17 @@ class SqliteTransaction final : public Transaction {
 
  private:
   Status usable() const {
-    if (conn_ == nullptr) return failed_precondition("store: the transaction is already committed");
     if (failed_) {
-      return failed_precondition(
-          "store: the transaction failed earlier and can only be rolled back");
+      return failed_precondition("store: the transaction failed earlier and was rolled back");
     }
+    if (conn_ == nullptr) return failed_precondition("store: the transaction is already committed");
     return ok();
   }
+  // Ends the transaction at its first error: rolls back and gives the connection (and with it
+  // SQLite's write lock) back at once rather than when the caller drops the object.
   Error fail(Error e) {
     failed_ = true;
+    release();
     return e;
   }
   void release();

@@ -62,8 +62,8 @@ enum class Backend { kSqlite, kPostgres };
 // that is not valid UTF-8 or holds a NUL byte (bytes belong in a BLOB);
 // kConflict for a serialization failure, a deadlock or a busy database (the caller may retry
 // the whole transaction); kUnavailable when the connection is gone.
-// After any error the transaction is finished on both backends (PostgreSQL aborts it, and
-// SQLite is made to behave the same): later calls return kFailedPrecondition; destroy it.
+// After any error the transaction is rolled back at once on both backends (PostgreSQL aborts
+// it, and SQLite is made to behave the same): later calls return kFailedPrecondition.
 // One statement per call when it has parameters; exec() without parameters may run several
 // statements separated by `;` (migrations).
 class Transaction {
