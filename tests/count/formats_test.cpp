@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "test_util.hpp"
 
 namespace veche::count {
@@ -189,6 +191,72 @@ TEST(Formats, PickTheParserFromTheExtension) {
   EXPECT_EQ(*format_from_name("x.toi"), Format::kPrefLib);
   EXPECT_EQ(*format_from_name("x.abif"), Format::kAbif);
   EXPECT_FALSE(format_from_name("x.csv").has_value());
+}
+
+}  // namespace
+}  // namespace veche::count
+
+namespace veche::count {
+namespace {
+
+// A file above the two-thread threshold: ballots from a fixed generator.
+std::string big_blt(std::size_t lines, std::map<std::vector<Item>, std::uint64_t>& expected) {
+  std::string text = "6 2\n";
+  std::uint64_t state = 12345;
+  for (std::size_t i = 0; i < lines; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::vector<Item> b;
+    std::uint64_t x = state >> 20;
+    std::vector<bool> used(6);
+    const std::size_t len = 1 + (x % 5);
+    x /= 5;
+    for (std::size_t k = 0; k < len; ++k) {
+      auto c = static_cast<Item>(x % 6);
+      x /= 6;
+      if (used[c]) continue;
+      used[c] = true;
+      b.push_back(c);
+    }
+    const std::uint64_t w = 1 + (i % 3);
+    text += std::to_string(w);
+    for (Item c : b) text += " " + std::to_string(c + 1);
+    text += " 0\n";
+    expected[b] += w;
+  }
+  text += "0\n\"A\" \"B\" \"C\" \"D\" \"E\" \"F\" \"big\"\n";
+  return text;
+}
+
+TEST(BltParser, LargeFilesParsedOnTwoThreadsGroupExactlyLikeOneThread) {
+  std::map<std::vector<Item>, std::uint64_t> expected;
+  const std::string text = big_blt(600000, expected);
+  ASSERT_GT(text.size(), std::size_t{5} << 20);
+  auto p = parse_blt(text);
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  std::map<std::vector<Item>, std::uint64_t> got;
+  for (std::size_t g = 0; g < p->num_groups(); ++g) {
+    auto b = p->ballot(g);
+    got[std::vector<Item>(b.begin(), b.end())] += p->weights[g];
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.size(), p->num_groups()) << "a ballot was left in two groups";
+  EXPECT_EQ(p->title, "big");
+}
+
+TEST(BltParser, LargeFilesReportTheLineOfAnErrorInEitherHalf) {
+  std::map<std::vector<Item>, std::uint64_t> expected;
+  const std::string text = big_blt(600000, expected);
+  for (std::size_t target : {std::size_t{1000}, std::size_t{500000}}) {
+    // Line target+2 (1-based, after the header) gets a bad candidate.
+    std::size_t pos = 0;
+    for (std::size_t l = 0; l < target + 1; ++l) pos = text.find('\n', pos) + 1;
+    std::string bad = text;
+    bad.insert(pos, "1 9 0\n");
+    auto p = parse_blt(bad);
+    ASSERT_FALSE(p.has_value());
+    EXPECT_EQ(p.error().message,
+              "line " + std::to_string(target + 2) + ": candidate 9 is not between 1 and 6");
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Vote by Meek's method", Computer Journal 30(3), 1987, with the extensions of OpenSTV and Droop.
 #include <algorithm>
 #include <array>
+#include <thread>
 #include <unordered_map>
 
 #include "lexer.hpp"
@@ -18,12 +19,16 @@ bool is_token_end(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '#' || c == '\0';
 }
 
+// Files at least this large are grouped on two threads.
+constexpr std::size_t kParallelBytes = std::size_t{4} << 20;
+
 struct BltParser {
   Cursor cur;
   const ParseOptions& options;
   std::size_t num_candidates = 0;
   std::unordered_map<std::string, Item> nicks;
   std::vector<bool> withdrawn;
+  bool ballots_started = false;
 
   std::string_view token() {
     const char* s = cur.position();
@@ -104,28 +109,11 @@ struct BltParser {
     return ok();
   }
 
-  Result<Profile> run() {
-    ProfileBuilder builder;
-    cur.skip_space(true);
-    std::uint64_t c = 0;
-    std::uint64_t s = 0;
-    {
-      const char* e = detail::parse_uint(cur.position(), cur.end(), 1u << 30, c);
-      if (e == nullptr) return cur.error("expected the number of candidates");
-      if (c > kMaxCandidates) {
-        return too_large("line " + std::to_string(cur.line()) + ": more than " +
-                         std::to_string(kMaxCandidates) + " candidates");
-      }
-      cur.set_position(e);
-      cur.skip_blanks();
-      e = detail::parse_uint(cur.position(), cur.end(), 1u << 20, s);
-      if (e == nullptr) return cur.error("expected the number of seats after the candidates");
-      cur.set_position(e);
-      if (c == 0) return cur.error("an election needs at least one candidate");
-      if (s == 0 || s > c) return cur.error("seats must be between 1 and the candidate count");
-    }
-    num_candidates = c;
-    withdrawn.assign(c, false);
+  // Parses ballot lines (and option or withdrawn lines before the first ballot) until the lone
+  // 0 that ends them (`ended` = true) or, with `stop_at`, until a ballot line starts at or after
+  // stop_at. A `worker` (the second half of a split file) refuses option lines with
+  // kFailedPrecondition so the caller can fall back to a sequential parse.
+  Status ballots(ProfileBuilder& builder, const char* stop_at, bool worker, bool& ended) {
     // Ballots wait in a small ring after parsing so that their table slots can be prefetched
     // a few ballots ahead of the lookup (the lookups are memory-latency bound).
     constexpr std::size_t kRing = 16;
@@ -140,12 +128,16 @@ struct BltParser {
       --ring_size;
       return builder.add(ring[k], ring_weight[k]);
     };
-    bool ballots_started = false;
+    ended = false;
     for (;;) {
       cur.skip_space(true);
       if (cur.at_end()) return cur.error("missing the lone 0 that ends the ballots");
       const int line = cur.line();
       const char ch = cur.peek();
+      if (stop_at != nullptr && cur.position() >= stop_at && ch != '[' && ch != '-') break;
+      if (worker && (ch == '[' || ch == '-')) {
+        return failed_precondition("option line in the second half: parse sequentially");
+      }
       if (ch == '[') {
         VECHE_TRY(option_line());
         continue;
@@ -175,7 +167,10 @@ struct BltParser {
                             "expected a ballot weight (a whole number), got '" + excerpt(t) + "'");
       }
       cur.set_position(e);
-      if (weight == 0) break;
+      if (weight == 0) {
+        ended = true;
+        break;
+      }
       ballots_started = true;
       if (ring_size == kRing) VECHE_TRY(flush_one());
       std::vector<Item>& ballot = ring[(ring_head + ring_size) % kRing];
@@ -256,6 +251,66 @@ struct BltParser {
       builder.prefetch(ballot);
     }
     while (ring_size > 0) VECHE_TRY(flush_one());
+    return ok();
+  }
+
+  Result<Profile> run() {
+    ProfileBuilder builder;
+    cur.skip_space(true);
+    std::uint64_t c = 0;
+    std::uint64_t s = 0;
+    {
+      const char* e = detail::parse_uint(cur.position(), cur.end(), 1u << 30, c);
+      if (e == nullptr) return cur.error("expected the number of candidates");
+      if (c > kMaxCandidates) {
+        return too_large("line " + std::to_string(cur.line()) + ": more than " +
+                         std::to_string(kMaxCandidates) + " candidates");
+      }
+      cur.set_position(e);
+      cur.skip_blanks();
+      e = detail::parse_uint(cur.position(), cur.end(), 1u << 20, s);
+      if (e == nullptr) return cur.error("expected the number of seats after the candidates");
+      cur.set_position(e);
+      if (c == 0) return cur.error("an election needs at least one candidate");
+      if (s == 0 || s > c) return cur.error("seats must be between 1 and the candidate count");
+    }
+    num_candidates = c;
+    withdrawn.assign(c, false);
+    bool ended = false;
+    // Option and withdrawn lines first, then the ballots: split in two halves counted on two
+    // threads when the file is large (grouping is memory-latency bound); the halves' groups are
+    // merged, which changes only the order of groups, never a count.
+    VECHE_TRY(ballots(builder, cur.position(), false, ended));
+    const std::size_t remaining = static_cast<std::size_t>(cur.end() - cur.position());
+    if (!ended && nicks.empty() && remaining >= kParallelBytes &&
+        std::thread::hardware_concurrency() > 1) {
+      const char* mid = cur.position() + remaining / 2;
+      while (mid < cur.end() && *mid != '\n') ++mid;
+      if (mid < cur.end()) ++mid;
+      const int mid_line = cur.line() + static_cast<int>(std::count(cur.position(), mid, '\n'));
+      BltParser second{Cursor(mid, cur.end(), mid_line), options, num_candidates, {}, withdrawn};
+      ProfileBuilder second_builder;
+      bool second_ended = false;
+      Status second_status;
+      std::thread worker(
+          [&] { second_status = second.ballots(second_builder, nullptr, true, second_ended); });
+      const Status first_status = ballots(builder, mid, false, ended);
+      worker.join();
+      VECHE_TRY(first_status);
+      if (!ended) {
+        if (second_status.has_value()) {
+          const Profile& half = second_builder.profile();
+          for (std::size_t g = 0; g < half.num_groups(); ++g) {
+            VECHE_TRY(builder.add(half.ballot(g), half.weights[g]));
+          }
+          cur = second.cur;
+          ended = second_ended;
+        } else if (second_status.error().code != ErrorCode::kFailedPrecondition) {
+          return second_status.error();
+        }
+      }
+    }
+    if (!ended) VECHE_TRY(ballots(builder, nullptr, false, ended));
     // Names and title.
     Profile& profile = builder.profile();
     std::vector<std::string> strings;

@@ -13,6 +13,7 @@ namespace veche::count::detail {
 class Cursor {
  public:
   explicit Cursor(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+  Cursor(const char* p, const char* end, int line) : p_(p), end_(end), line_(line) {}
 
   bool at_end() const { return p_ >= end_; }
   char peek() const { return p_ < end_ ? *p_ : '\0'; }
