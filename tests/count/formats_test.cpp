@@ -181,6 +181,9 @@ TEST(AbifParser, RejectsBadLinesWithTheLineNumber) {
   auto p = parse_abif("=A:[A]\n1:A>\n2:A;B\n");
   ASSERT_FALSE(p.has_value());
   EXPECT_NE(p.error().message.find("line 2:"), std::string::npos) << p.error().message;
+  auto lone = parse_abif("=A:[A]\n=\n");  // found by the fuzzer
+  ASSERT_FALSE(lone.has_value());
+  EXPECT_EQ(lone.error().message, "line 2: expected a candidate");
   auto q = parse_abif("=A:[A]\nhello\n");
   ASSERT_FALSE(q.has_value());
   EXPECT_EQ(q.error().message, "line 2: expected a ballot count, got 'hello'");

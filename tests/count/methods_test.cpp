@@ -144,6 +144,15 @@ TEST(BallotOptions, RepeatedCandidatesAreIgnoredOrInvalidate) {
   EXPECT_EQ(x.invalid_ballots, 1u);
 }
 
+TEST(BallotOptions, ACandidateRepeatedWithinOneRankCountsOnce) {
+  auto p = parse_abif("=A:[A]\n=B:[B]\n2:A=A>B\n1:B\n");
+  ASSERT_TRUE(p.has_value());
+  const Profile x = normalize(*p, {}, false);
+  EXPECT_EQ(std::vector<Item>(x.items.begin(), x.items.end()), (std::vector<Item>{0, 1, 1}));
+  const Report r = must(count_majority_judgment(*p, {}));  // found by the ABIF fuzzer
+  EXPECT_EQ(r.winners, (std::vector<int>{0}));
+}
+
 TEST(BallotOptions, WithdrawnCandidatesAreSkippedUnlessTheWithdrawalIsIgnored) {
   // B is withdrawn: its voters' next choice, C, then beats A.
   const Profile p = blt("3 1\n-2\n4 1 0\n3 2 3 0\n2 3 0\n0\n");

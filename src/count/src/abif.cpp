@@ -29,6 +29,7 @@ struct AbifParser {
 
   // Reads a candidate reference at s[i]: a token or a [bracketed name].
   Result<std::string> reference(std::string_view s, std::size_t& i, int line) {
+    if (i >= s.size()) return at(line, "expected a candidate");
     if (s[i] == '[') {
       const std::size_t close = s.find(']', i + 1);
       if (close == std::string_view::npos) return at(line, "'[' without ']'");

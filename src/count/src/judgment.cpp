@@ -29,7 +29,8 @@ struct Grades {
 // First sorted position going from `q` in direction `step` where a and b hold different grades;
 // -1 when none.
 std::int64_t first_difference(const Grades& a, const Grades& b, std::int64_t q, int step) {
-  const std::int64_t n = a.total();
+  // Every voter grades every candidate, so the totals are equal; min() keeps this safe anyway.
+  const std::int64_t n = std::min(a.total(), b.total());
   while (q >= 0 && q < n) {
     const std::size_t ra = a.run(q);
     const std::size_t rb = b.run(q);

@@ -229,6 +229,7 @@ Profile normalize(const Profile& in, const BallotOptions& options, bool strict) 
           if (options.repeated == BallotOptions::Repeated::kInvalid) invalid = true;
           continue;
         }
+        seen[c] = 1;  // also catches a candidate repeated within one level (`2=2`)
         level.push_back(c);
         level_ratings.push_back(rated ? in.ratings[in.offsets[g] + j] : 0);
       }
