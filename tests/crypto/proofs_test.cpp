@@ -130,3 +130,45 @@ TEST_F(ProofsTest, SumProofOverMinMaxWithBlank) {
 
 }  // namespace
 }  // namespace veche::crypto
+
+namespace veche::crypto {
+namespace {
+
+TEST_F(ProofsTest, BatchVerificationAcceptsValidProofsAndRejectsOneBadEquation) {
+  const std::vector<std::uint64_t> values = {0, 1};
+  std::vector<Ciphertext> cts;
+  std::vector<RangeProof> proofs;
+  for (int i = 0; i < 20; ++i) {
+    const std::uint64_t m = static_cast<std::uint64_t>(i % 2);
+    const Scalar r = Scalar::random(rng_);
+    cts.push_back(encrypt(pk_, m, r));
+    proofs.push_back(*RangeProof::from_bytes(
+        RangeProof::make(voter_, pk_, cts.back(), values, m, r, rng_).to_bytes(), 2));
+  }
+  BatchVerifier good(pk_.point());
+  for (std::size_t i = 0; i < cts.size(); ++i) {
+    ASSERT_TRUE(proofs[i].add_to_batch(voter_, pk_, cts[i], values, good, rng_).has_value());
+  }
+  EXPECT_TRUE(good.verify());
+  // A proof whose challenges still sum right but whose equation is false: shift c between
+  // branches. The challenge check passes; only the batch catches it.
+  auto bad = proofs[7];
+  bad.branches[0].c += Scalar::from_u64(1);
+  bad.branches[1].c = bad.branches[1].c - Scalar::from_u64(1);
+  BatchVerifier batch(pk_.point());
+  for (std::size_t i = 0; i < cts.size(); ++i) {
+    const auto& p = i == 7 ? bad : proofs[i];
+    ASSERT_TRUE(p.add_to_batch(voter_, pk_, cts[i], values, batch, rng_).has_value());
+  }
+  EXPECT_FALSE(batch.verify());
+  EXPECT_FALSE(bad.verify(voter_, pk_, cts[7], values).has_value());
+  // Changing a commitment breaks the challenge sum at once.
+  auto changed = proofs[3];
+  changed.branches[0].a += Point::generator();
+  changed.encoded.clear();
+  BatchVerifier other(pk_.point());
+  EXPECT_FALSE(changed.add_to_batch(voter_, pk_, cts[3], values, other, rng_).has_value());
+}
+
+}  // namespace
+}  // namespace veche::crypto

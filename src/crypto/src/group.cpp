@@ -265,6 +265,18 @@ Point multi_scalar_mul(std::span<const Scalar> scalars, std::span<const Point> p
   return acc;
 }
 
+Scalar BatchVerifier::weight(core::Random& rng) {
+  std::array<std::uint8_t, 16> b{};
+  rng.fill(std::as_writable_bytes(std::span(b)));
+  return Scalar::from_bytes_wide(b);
+}
+
+bool BatchVerifier::verify() const {
+  const Point sum =
+      multi_scalar_mul(scalars_, points_) + Point::double_mul(g_, Point::generator(), h_, h_point_);
+  return sum.is_identity();
+}
+
 ByteView group_description() {
   static constexpr std::string_view kName = "ristretto255";
   static const std::array<std::uint8_t, 12 + 64> gd = [] {

@@ -115,15 +115,27 @@ namespace {
 
 Scalar range_challenge(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
                        std::span<const std::uint64_t> values,
-                       const std::vector<RangeProof::Branch>& branches) {
+                       const std::vector<RangeProof::Branch>& branches, ByteView encoded,
+                       ByteView ct_bytes) {
   Transcript t("range", ctx);
-  t.append("h", key.point());
-  t.append("alpha", ct.alpha);
-  t.append("beta", ct.beta);
+  t.append("h", key.bytes());
+  if (ct_bytes.size() == Ciphertext::kBytes) {
+    t.append("alpha", ct_bytes.first(32));
+    t.append("beta", ct_bytes.subspan(32, 32));
+  } else {
+    t.append("alpha", ct.alpha);
+    t.append("beta", ct.beta);
+  }
   t.append("values", values_bytes(values));
-  for (const auto& br : branches) {
-    t.append("A", br.a);
-    t.append("B", br.b);
+  const bool cached = encoded.size() == branches.size() * 128;
+  for (std::size_t j = 0; j < branches.size(); ++j) {
+    if (cached) {
+      t.append("A", encoded.subspan(j * 128, 32));
+      t.append("B", encoded.subspan(j * 128 + 32, 32));
+    } else {
+      t.append("A", branches[j].a);
+      t.append("B", branches[j].b);
+    }
   }
   return t.challenge();
 }
@@ -152,7 +164,7 @@ RangeProof RangeProof::make(const ProofContext& ctx, const PublicKey& key, const
     br.b = key.mul(br.z) - br.c * shifted;
     others += br.c;
   }
-  const Scalar c = range_challenge(ctx, key, ct, values, proof.branches);
+  const Scalar c = range_challenge(ctx, key, ct, values, proof.branches, {}, {});
   auto& t = proof.branches[true_index];
   t.c = c - others;
   t.z = w.expose() + t.c * r;
@@ -160,14 +172,14 @@ RangeProof RangeProof::make(const ProofContext& ctx, const PublicKey& key, const
 }
 
 Status RangeProof::verify(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
-                          std::span<const std::uint64_t> values) const {
+                          std::span<const std::uint64_t> values, ByteView ct_bytes) const {
   if (branches.size() != values.size()) {
     return invalid_argument("range proof: " + std::to_string(branches.size()) + " branches for " +
                             std::to_string(values.size()) + " values");
   }
   Scalar sum;
   for (const auto& br : branches) sum += br.c;
-  if (!(sum == range_challenge(ctx, key, ct, values, branches))) {
+  if (!(sum == range_challenge(ctx, key, ct, values, branches, encoded, ct_bytes))) {
     return invalid_argument("range proof: challenges do not sum to the transcript hash");
   }
   for (std::size_t j = 0; j < branches.size(); ++j) {
@@ -184,6 +196,39 @@ Status RangeProof::verify(const ProofContext& ctx, const PublicKey& key, const C
   return ok();
 }
 
+Status RangeProof::add_to_batch(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
+                                std::span<const std::uint64_t> values, BatchVerifier& batch,
+                                core::Random& rng, ByteView ct_bytes) const {
+  if (branches.size() != values.size()) {
+    return invalid_argument("range proof: " + std::to_string(branches.size()) + " branches for " +
+                            std::to_string(values.size()) + " values");
+  }
+  Scalar sum;
+  for (const auto& br : branches) sum += br.c;
+  if (!(sum == range_challenge(ctx, key, ct, values, branches, encoded, ct_bytes))) {
+    return invalid_argument("range proof: challenges do not sum to the transcript hash");
+  }
+  // Equations per branch j (weights r1, r2):
+  //   z_j·G − c_j·α − A_j = O   and   z_j·h − c_j·β + c_j·v_j·G − B_j = O
+  Scalar alpha_coeff;
+  Scalar beta_coeff;
+  for (std::size_t j = 0; j < branches.size(); ++j) {
+    const auto& br = branches[j];
+    const Scalar r1 = BatchVerifier::weight(rng);
+    const Scalar r2 = BatchVerifier::weight(rng);
+    const Scalar r2c = r2 * br.c;
+    batch.add_g(r1 * br.z + r2c * Scalar::from_u64(values[j]));
+    batch.add_h(r2 * br.z);
+    alpha_coeff = alpha_coeff - r1 * br.c;
+    beta_coeff = beta_coeff - r2c;
+    batch.add(-r1, br.a);
+    batch.add(-r2, br.b);
+  }
+  batch.add(alpha_coeff, ct.alpha);
+  batch.add(beta_coeff, ct.beta);
+  return ok();
+}
+
 Result<RangeProof> RangeProof::from_bytes(ByteView bytes, std::size_t count) {
   if (bytes.size() != count * 128) {
     return invalid_argument("a range proof over " + std::to_string(count) + " values is " +
@@ -191,6 +236,7 @@ Result<RangeProof> RangeProof::from_bytes(ByteView bytes, std::size_t count) {
                             std::to_string(bytes.size()));
   }
   RangeProof p;
+  p.encoded.assign(bytes.begin(), bytes.end());
   p.branches.reserve(count);
   for (std::size_t j = 0; j < count; ++j) {
     const ByteView b = bytes.subspan(j * 128, 128);

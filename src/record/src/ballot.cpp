@@ -149,6 +149,7 @@ Result<Ballot> parse_ballot(const json::object& payload, const std::vector<Quest
       auto proof = crypto::RangeProof::from_bytes(pb, 2);
       if (!proof) return invalid_argument(rc.where() + ".proof: " + proof.error().message);
       ans.choices.push_back(ct);
+      ans.choice_bytes.push_back(ct.to_bytes());
       ans.proofs.push_back(std::move(proof).value());
     }
     const std::size_t k = sum_values(questions[q]).size();
@@ -176,7 +177,7 @@ Status verify_ballot(const Ballot& ballot, const json::object& payload,
     const auto& ans = ballot.answers[q];
     crypto::Ciphertext sum{crypto::Point(), crypto::Point()};
     for (std::size_t c = 0; c < ans.choices.size(); ++c) {
-      auto st = ans.proofs[c].verify(ctx, key, ans.choices[c], kZeroOne);
+      auto st = ans.proofs[c].verify(ctx, key, ans.choices[c], kZeroOne, ans.choice_bytes[c]);
       if (!st) {
         return invalid_argument("question " + std::to_string(q + 1) + " choice " +
                                 std::to_string(c + 1) + ": " + st.error().message);
@@ -184,6 +185,35 @@ Status verify_ballot(const Ballot& ballot, const json::object& payload,
       sum += ans.choices[c];
     }
     auto st = ans.sum.verify(ctx, key, sum, sum_values(questions[q]));
+    if (!st) {
+      return invalid_argument("question " + std::to_string(q + 1) + " sum: " + st.error().message);
+    }
+  }
+  return ok();
+}
+
+Status verify_ballot_batched(const Ballot& ballot, const json::object& payload,
+                             const std::vector<Question>& questions, const crypto::PublicKey& key,
+                             const crypto::Digest& fingerprint, crypto::BatchVerifier& batch,
+                             core::Random& rng) {
+  if (ballot.election != fingerprint) {
+    return invalid_argument("the ballot names another election fingerprint");
+  }
+  VECHE_TRY(check_payload_signature(payload, "ballot", ballot.credential));
+  const auto ctx = crypto::ProofContext::for_voter(fingerprint, ballot.credential.bytes());
+  for (std::size_t q = 0; q < questions.size(); ++q) {
+    const auto& ans = ballot.answers[q];
+    crypto::Ciphertext sum{crypto::Point(), crypto::Point()};
+    for (std::size_t c = 0; c < ans.choices.size(); ++c) {
+      auto st = ans.proofs[c].add_to_batch(ctx, key, ans.choices[c], kZeroOne, batch, rng,
+                                           ans.choice_bytes[c]);
+      if (!st) {
+        return invalid_argument("question " + std::to_string(q + 1) + " choice " +
+                                std::to_string(c + 1) + ": " + st.error().message);
+      }
+      sum += ans.choices[c];
+    }
+    auto st = ans.sum.add_to_batch(ctx, key, sum, sum_values(questions[q]), batch, rng);
     if (!st) {
       return invalid_argument("question " + std::to_string(q + 1) + " sum: " + st.error().message);
     }

@@ -40,11 +40,13 @@ class PublicKey {
   // kInvalidArgument when h is the identity (§1).
   static Result<PublicKey> make(const Point& h);
   const Point& point() const { return table_.point(); }
+  const PointBytes& bytes() const { return bytes_; }
   Point mul(const Scalar& s) const { return table_.mul(s); }
 
  private:
-  explicit PublicKey(const Point& h) : table_(h) {}
+  explicit PublicKey(const Point& h) : table_(h), bytes_(h.to_bytes()) {}
   FixedBase table_;
+  PointBytes bytes_;
 };
 
 // Enc(m; r). Preconditions: none (m reduced mod ℓ, r any scalar).

@@ -116,6 +116,33 @@ class FixedBase {
 // Precondition: equal lengths.
 Point multi_scalar_mul(std::span<const Scalar> scalars, std::span<const Point> points);
 
+// Batch verification (docs/protocol.md §13): accumulates equations Σ s_i·P_i + g·G + h·H = O,
+// each already multiplied by its own random weight (weight()), and checks their sum with one
+// multi-scalar multiplication. A false equation passes with probability about 2^-128.
+// Not thread-safe; use one per thread.
+class BatchVerifier {
+ public:
+  explicit BatchVerifier(const Point& h) : h_point_(h) {}
+  // A fresh random 128-bit weight from the verifier's own randomness.
+  static Scalar weight(core::Random& rng);
+  void add_g(const Scalar& s) { g_ += s; }
+  void add_h(const Scalar& s) { h_ += s; }
+  void add(const Scalar& s, const Point& p) {
+    scalars_.push_back(s);
+    points_.push_back(p);
+  }
+  // True when every equation added holds (with overwhelming probability).
+  bool verify() const;
+  std::size_t size() const { return points_.size(); }
+
+ private:
+  Point h_point_;
+  Scalar g_;
+  Scalar h_;
+  std::vector<Scalar> scalars_;
+  std::vector<Point> points_;
+};
+
 // The group description GD of §1, hashed into every proof transcript.
 ByteView group_description();
 

@@ -53,13 +53,22 @@ struct RangeProof {
     Scalar z;
   };
   std::vector<Branch> branches;
+  // The proof's encoding when it was parsed (from_bytes): the transcript then hashes these
+  // bytes instead of re-encoding each commitment (they are the same bytes, §1 canonical form).
+  Bytes encoded;
 
   // Preconditions: values distinct, values[true_index] is the encrypted m, ct = Enc(m; r).
   static RangeProof make(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
                          std::span<const std::uint64_t> values, std::size_t true_index,
                          const Scalar& r, core::Random& rng);
+  // `ct_bytes`, when 64 bytes, is the ciphertext's encoding (saves re-encoding it).
   Status verify(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
-                std::span<const std::uint64_t> values) const;
+                std::span<const std::uint64_t> values, ByteView ct_bytes = {}) const;
+  // Batch form (§13): checks the challenge sum now and adds the weighted verification
+  // equations to `batch` (whose second base must be the key); `rng` draws the weights.
+  Status add_to_batch(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
+                      std::span<const std::uint64_t> values, BatchVerifier& batch,
+                      core::Random& rng, ByteView ct_bytes = {}) const;
   // `count` branches expected (the number of allowed values).
   static Result<RangeProof> from_bytes(ByteView bytes, std::size_t count);
   Bytes to_bytes() const;

@@ -47,6 +47,7 @@ struct Ballot {
   crypto::VerifyKey credential;
   struct Answer {
     std::vector<crypto::Ciphertext> choices;
+    std::vector<std::array<std::uint8_t, 64>> choice_bytes;  // their encodings as parsed
     std::vector<crypto::RangeProof> proofs;
     crypto::RangeProof sum;
   };
@@ -61,6 +62,14 @@ Result<Ballot> parse_ballot(const boost::json::object& payload,
 Status verify_ballot(const Ballot& ballot, const boost::json::object& payload,
                      const std::vector<Question>& questions, const crypto::PublicKey& key,
                      const crypto::Digest& fingerprint);
+
+// The same checks with the proof equations added to `batch` (docs/protocol.md §13) instead of
+// checked one by one; the caller checks the batch and falls back to verify_ballot() to name a
+// bad ballot. `batch` must have the election key as its second base.
+Status verify_ballot_batched(const Ballot& ballot, const boost::json::object& payload,
+                             const std::vector<Question>& questions, const crypto::PublicKey& key,
+                             const crypto::Digest& fingerprint, crypto::BatchVerifier& batch,
+                             core::Random& rng);
 
 // The tracker of a ballot payload (its canonical bytes) and its short form for people.
 crypto::Digest tracker_of(std::string_view payload_bytes);
