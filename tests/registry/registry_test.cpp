@@ -3,56 +3,24 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
+#include "fixture.hpp"
 
 namespace veche::registry {
 namespace {
 
-class RegistryTest : public ::testing::TestWithParam<store::Backend> {
+class RegistryTest : public RegistryDatabaseTest {
  protected:
   void SetUp() override {
-    std::string location;
-    if (GetParam() == store::Backend::kPostgres) {
-      const char* url = std::getenv("VECHE_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') {
-        GTEST_SKIP() << "VECHE_TEST_POSTGRES_URL is not set (make test starts a throwaway cluster)";
-      }
-      location = url;
-    } else {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("veche-registry-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      location = (dir_ / "r.db").string();
-    }
-    auto db = store::open(location);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    if (GetParam() == store::Backend::kPostgres) {
-      // Each test starts from empty registry tables (migrate() first makes veche_migrations).
-      ASSERT_TRUE(store::migrate(*db_, {}));
-      auto tx = db_->begin(store::Access::kWrite);
-      ASSERT_TRUE(tx);
-      for (const char* t : {"charter_versions", "organizations", "coalition"}) {
-        (void)(*tx)->exec(std::string("DROP TABLE IF EXISTS ") + t);
-      }
-      (void)(*tx)->exec("DELETE FROM veche_migrations WHERE module = 'registry'");
-      auto committed = (*tx)->commit();
-      ASSERT_TRUE(committed) << committed.error().message;
-    }
-    ASSERT_TRUE(store::migrate(*db_, migrations()));
+    RegistryDatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     reg_ = std::make_unique<Registry>(*db_, clock_);
   }
   void TearDown() override {
     reg_.reset();
-    db_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    RegistryDatabaseTest::TearDown();
   }
 
   core::ManualClock clock_{core::from_unix(1'790'000'000)};
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<Registry> reg_;
 };
 
@@ -111,7 +79,8 @@ TEST_P(RegistryTest, DemoLoadsOnceAndOnlyIntoAnEmptyDatabase) {
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          [](const auto& param_info) {
-                           return param_info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
+                           return param_info.param == store::Backend::kSqlite ? "Sqlite"
+                                                                              : "Postgres";
                          });
 
 }  // namespace
