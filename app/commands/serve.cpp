@@ -9,8 +9,10 @@
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
 #include "veche/core/clock.hpp"
+#include "veche/crypto/random.hpp"
 #include "veche/http/server.hpp"
 #include "veche/http/site.hpp"
+#include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::app {
@@ -38,6 +40,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
 
   VECHE_ASSIGN_OR_RETURN(auto hp, core::parse_host_port(cfg.listen));
   VECHE_ASSIGN_OR_RETURN(auto db, open_database(cfg.db));
+  VECHE_TRY(crypto::initialize());
   core::SystemClock clock;
   if (flags.demo) {
     auto loaded = registry::load_demo(*db, clock);
@@ -53,6 +56,8 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   site_options.default_language = cfg.default_language;
   site_options.secure_cookies = cfg.secure_cookies;
   site_options.version = VECHE_VERSION;
+  VECHE_ASSIGN_OR_RETURN(site_options.data_key_file,
+                         registry::data_key_file_for(cfg.data_key_file, cfg.db));
   VECHE_ASSIGN_OR_RETURN(auto site, http::Site::create(site_options, *db, clock));
 
   http::ServerOptions server_options;

@@ -2,12 +2,16 @@
 // documentation, or documentation of a route that does not exist, fails here.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "veche/core/clock.hpp"
+#include "veche/crypto/random.hpp"
 #include "veche/http/site.hpp"
 #include "veche/registry/registry.hpp"
 
@@ -40,10 +44,15 @@ TEST(OpenApi, DocumentsExactlyTheRoutesUnderApi) {
   ASSERT_TRUE(db);
   ASSERT_TRUE(store::migrate(**db, registry::migrations()));
   core::ManualClock clock(core::from_unix(0));
+  ASSERT_TRUE(crypto::initialize());
+  const auto key = std::filesystem::temp_directory_path() /
+                   ("veche-openapi-" + std::to_string(::getpid()) + ".key");
   SiteOptions o;
   o.web_root = VECHE_SOURCE_DIR "/web";
   o.locale_dir = VECHE_LOCALE_DIR;
+  o.data_key_file = key.string();
   auto site = Site::create(o, **db, clock);
+  std::filesystem::remove(key);
   ASSERT_TRUE(site) << site.error().message;
   std::set<std::string> routed;
   for (const auto& r : (*site)->router().routes()) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "veche/crypto/random.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::http {
@@ -26,6 +27,8 @@ class SiteTest : public ::testing::Test {
     o.web_root = VECHE_SOURCE_DIR "/web";
     o.locale_dir = VECHE_LOCALE_DIR;
     o.version = "test";
+    o.data_key_file = (dir_ / "data.key").string();
+    ASSERT_TRUE(crypto::initialize());
     auto site = Site::create(o, *db_, clock_);
     ASSERT_TRUE(site) << site.error().message;
     site_ = std::move(*site);

@@ -50,6 +50,7 @@ Response Site::Impl::page(const Request& req, const std::string& page_name, Data
   layout.set("is_ru", l == Lang::kRu);
   // The switcher returns the reader to the page they were on (a local path only).
   layout.set("back", percent_encode(req.path));
+  add_account_header(req, layout);
   Response r = Response::html(templates.render("layout", code, layout), status);
   r.header("Content-Language", code);
   r.header("Vary", "Accept-Language, Cookie");
@@ -110,17 +111,24 @@ Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Da
   }
   VECHE_ASSIGN_OR_RETURN(auto templates,
                          Templates::load(options.web_root + "/templates", languages));
-  for (const char* required : {"layout", "error", "home"}) {
+  for (const char* required : {"layout", "error", "home", "join", "login", "me"}) {
     if (!templates.has(required)) {
       return not_found(std::string("template ") + required + ".mustache is missing in " +
                        options.web_root + "/templates");
     }
   }
+  if (options.data_key_file.empty()) {
+    return failed_precondition("the site needs a data key file (data_key_file)");
+  }
+  VECHE_ASSIGN_OR_RETURN(auto data_key, registry::load_or_create_data_key(options.data_key_file));
   std::unique_ptr<Site> site(new Site());
   site->impl_ = std::make_unique<Impl>(options, db, clock, std::move(templates));
   site->impl_->fallback = options.default_language == "ru" ? Lang::kRu : Lang::kEn;
+  site->impl_->accounts_web =
+      std::make_unique<AccountsWeb>(db, clock, std::move(data_key), options.secure_cookies);
   site->impl_->add_pages();
   site->impl_->add_api();
+  site->impl_->add_accounts();
   return site;
 }
 

@@ -3,6 +3,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include "accounts_web.hpp"
 #include "i18n.hpp"
 #include "static_files.hpp"
 #include "templates.hpp"
@@ -24,6 +25,7 @@ struct Site::Impl {
   registry::Registry registry;
   Router router;
   Lang fallback = Lang::kEn;
+  std::unique_ptr<AccountsWeb> accounts_web;  // set by Site::create before add_accounts()
 
   Impl(const SiteOptions& o, store::Database& d, const core::Clock& c, Templates t)
       : options(o),
@@ -46,6 +48,11 @@ struct Site::Impl {
 
   void add_pages();
   void add_api();
+  // Accounts (accounts_pages.cpp): /join, /login, /logout, /me, and the layout's account link.
+  void add_accounts();
+  void add_account_header(const Request& req, Data& layout) const;
+  Response account_form(const Request& req, const std::string& name, Data data,
+                        std::string_view title, std::string_view error_message, int status) const;
 };
 
 // Safe Markdown to HTML (cmark-gfm; raw HTML and dangerous links are dropped).

@@ -18,6 +18,9 @@ struct SiteOptions {
   std::string default_language = "en";
   bool secure_cookies = false;
   std::string version;
+  // The data key (32 bytes, created with mode 0600 when missing): keyed hashes of session
+  // tokens, invitation codes and CSRF tokens. Required.
+  std::string data_key_file;
 };
 
 class Site {

@@ -1,0 +1,267 @@
+// Joining, logging in and out, and the account page. Forms work without JavaScript; every POST
+// checks its CSRF token before anything else.
+#include <string>
+
+#include "accounts_web.hpp"
+#include "site_impl.hpp"
+#include "veche/crypto/bytes.hpp"
+#include "veche/crypto/password.hpp"
+
+namespace veche::http {
+namespace {
+
+constexpr std::string_view kTooMany = "Too many attempts. Please wait a minute and try again.";
+constexpr std::string_view kBadCsrf =
+    "This form has expired or did not come from this site. Please reload the page and try again.";
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The first value of each field; an undecodable body counts as empty (its CSRF check fails).
+std::map<std::string, std::string> form_fields(const Request& req) {
+  std::map<std::string, std::string> out;
+  if (auto fields = parse_form(req.body)) {
+    for (auto& [k, v] : *fields) out.emplace(std::move(k), std::move(v));
+  }
+  return out;
+}
+
+std::string field(const std::map<std::string, std::string>& f, const std::string& name) {
+  auto it = f.find(name);
+  return it == f.end() ? std::string() : it->second;
+}
+
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff = static_cast<unsigned char>(
+        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
+  }
+  return diff == 0;
+}
+
+std::string_view role_label(registry::Role r) {
+  switch (r) {
+    case registry::Role::kConstituent:
+      return "Constituent";
+    case registry::Role::kDelegate:
+      return "Delegate";
+    case registry::Role::kRegistrar:
+      return "Registrar";
+    case registry::Role::kTrustee:
+      return "Trustee";
+    case registry::Role::kCoordinator:
+      return "Coordinator";
+    case registry::Role::kModerator:
+      return "Moderator";
+    case registry::Role::kOperator:
+      return "Operator";
+  }
+  return "Constituent";
+}
+
+std::string cookie_value(const Request& req, std::string_view name) {
+  auto it = req.cookies.find(std::string(name));
+  if (it == req.cookies.end() || it->second.size() > 128) return {};
+  return it->second;
+}
+
+}  // namespace
+
+bool RateLimiter::allow(std::string_view key, core::TimePoint now) {
+  const std::int64_t minute = core::to_unix(now) / 60;
+  std::lock_guard lock(mu_);
+  if (minute != minute_) {
+    minute_ = minute;
+    total_ = 0;
+    counts_.clear();
+  }
+  if (total_ >= overall_) return false;
+  auto it = counts_.find(key);
+  if (it == counts_.end()) it = counts_.emplace(std::string(key), 0).first;
+  if (it->second >= per_key_) return false;
+  ++it->second;
+  ++total_;
+  return true;
+}
+
+std::optional<registry::Session> AccountsWeb::session(const Request& req) const {
+  const auto token = cookie_value(req, kSessionCookie);
+  if (token.empty()) return std::nullopt;
+  auto s = accounts.session(token);
+  if (!s) return std::nullopt;
+  return std::move(*s);
+}
+
+std::string AccountsWeb::csrf_token(const Request& req, std::string* set_cookie) const {
+  const auto token = cookie_value(req, kSessionCookie);
+  if (!token.empty() && accounts.session(token)) {
+    return crypto::to_hex(crypto::keyed_hash(key_, "csrf-session", token));
+  }
+  auto anon = cookie_value(req, kCsrfCookie);
+  if (anon.empty()) {
+    anon = crypto::random_token(16);
+    if (set_cookie != nullptr) {
+      *set_cookie = std::string(kCsrfCookie) + "=" + anon + "; Path=/; HttpOnly; SameSite=Strict";
+      if (secure) *set_cookie += "; Secure";
+    }
+  }
+  return crypto::to_hex(crypto::keyed_hash(key_, "csrf-anonymous", anon));
+}
+
+bool AccountsWeb::csrf_ok(const Request& req, std::string_view submitted) const {
+  if (submitted.empty()) return false;
+  const auto token = cookie_value(req, kSessionCookie);
+  if (!token.empty() && accounts.session(token)) {
+    return equal_constant_time(submitted,
+                               crypto::to_hex(crypto::keyed_hash(key_, "csrf-session", token)));
+  }
+  const auto anon = cookie_value(req, kCsrfCookie);
+  if (anon.empty()) return false;
+  return equal_constant_time(submitted,
+                             crypto::to_hex(crypto::keyed_hash(key_, "csrf-anonymous", anon)));
+}
+
+std::string AccountsWeb::session_cookie(std::string_view token) const {
+  std::string c = std::string(kSessionCookie) + "=" + std::string(token) +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(registry::kSessionLifetime.count());
+  if (secure) c += "; Secure";
+  return c;
+}
+
+std::string AccountsWeb::clear_session_cookie() const {
+  std::string c = std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  if (secure) c += "; Secure";
+  return c;
+}
+
+void Site::Impl::add_account_header(const Request& req, Data& layout) const {
+  if (!accounts_web) return;
+  if (auto s = accounts_web->session(req)) {
+    layout.set("signed_in", true);
+    layout.set("handle", s->handle);
+  }
+}
+
+Response Site::Impl::account_form(const Request& req, const std::string& name, Data data,
+                                  std::string_view title, std::string_view error_message,
+                                  int status) const {
+  const Lang l = lang(req);
+  std::string set_cookie;
+  data.set("csrf", accounts_web->csrf_token(req, &set_cookie));
+  if (!error_message.empty()) data.set("error", translator.tr(l, error_message));
+  Response r = page(req, name, std::move(data), translator.tr(l, title), status);
+  if (!set_cookie.empty()) r.header("Set-Cookie", set_cookie);
+  r.header("Cache-Control", "no-store");
+  return r;
+}
+
+void Site::Impl::add_accounts() {
+  auto form_data = [](const std::string& handle, const std::string& code) {
+    Data d;
+    d.set("handle", handle);
+    d.set("code", code);
+    return d;
+  };
+
+  router.add(Method::kGet, "/join", [this, form_data](Request& req) {
+    return account_form(req, "join", form_data("", req.query_param("code").value_or("")), "Join",
+                        "", 200);
+  });
+
+  router.add(Method::kPost, "/join", [this, form_data](Request& req) {
+    const auto f = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
+    const auto code = field(f, "code").substr(0, 64);
+    const auto handle = field(f, "handle").substr(0, 64);
+    const auto keep = form_data(handle, code);
+    if (!accounts_web->join_limits.allow(lower_ascii(handle), clock.now())) {
+      return account_form(req, "join", keep, "Join", kTooMany, 429);
+    }
+    auto joined = accounts_web->accounts.join(code, handle, field(f, "passphrase"));
+    if (!joined) {
+      const int status = status_for(joined.error().code);
+      if (status >= 500) return error(req, joined.error());
+      return account_form(req, "join", keep, "Join", joined.error().message, status);
+    }
+    return Response::redirect("/login?joined=1");
+  });
+
+  router.add(Method::kGet, "/login", [this, form_data](Request& req) {
+    Data d = form_data("", "");
+    d.set("joined", req.query_param("joined").has_value());
+    return account_form(req, "login", std::move(d), "Log in", "", 200);
+  });
+
+  router.add(Method::kPost, "/login", [this, form_data](Request& req) {
+    const auto f = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
+    const auto handle = field(f, "handle").substr(0, 64);
+    if (!accounts_web->login_limits.allow(lower_ascii(handle), clock.now())) {
+      return account_form(req, "login", form_data(handle, ""), "Log in", kTooMany, 429);
+    }
+    auto token = accounts_web->accounts.login(handle, field(f, "passphrase"));
+    if (!token) {
+      const int status = status_for(token.error().code);
+      if (status >= 500) return error(req, token.error());
+      return account_form(req, "login", form_data(handle, ""), "Log in", token.error().message,
+                          status);
+    }
+    // A new session id at every login: the session the browser held before ends here.
+    const auto old = cookie_value(req, kSessionCookie);
+    if (!old.empty()) {
+      if (auto s = accounts_web->accounts.logout(old); !s) return error(req, s.error());
+    }
+    Response r = Response::redirect("/me");
+    r.header("Set-Cookie", accounts_web->session_cookie(*token));
+    return r;
+  });
+
+  router.add(Method::kPost, "/logout", [this](Request& req) {
+    const auto f = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
+    const auto token = cookie_value(req, kSessionCookie);
+    if (field(f, "everywhere") == "1") {
+      if (auto s = accounts_web->session(req)) {
+        if (auto done = accounts_web->accounts.logout_everywhere(s->account); !done) {
+          return error(req, done.error());
+        }
+      }
+    } else if (auto done = accounts_web->accounts.logout(token); !done) {
+      return error(req, done.error());
+    }
+    Response r = Response::redirect("/");
+    r.header("Set-Cookie", accounts_web->clear_session_cookie());
+    return r;
+  });
+
+  router.add(Method::kGet, "/me", [this](Request& req) {
+    auto s = accounts_web->session(req);
+    if (!s) return Response::redirect("/login");
+    auto account = accounts_web->accounts.account(s->account);
+    if (!account) return error(req, account.error());
+    const Lang l = lang(req);
+    Data roles = Data::type::list;
+    for (const auto& g : account->roles) {
+      Data r;
+      r.set("role", translator.tr(l, role_label(g.role)));
+      r.set("organization", g.organization);
+      r.set("has_organization", !g.organization.empty());
+      roles.push_back(r);
+    }
+    Data d;
+    d.set("handle", account->handle);
+    d.set("roles", roles);
+    d.set("since", core::to_iso8601(account->created_at).substr(0, 10));
+    return account_form(req, "me", std::move(d), "Your account", "", 200);
+  });
+}
+
+}  // namespace veche::http
