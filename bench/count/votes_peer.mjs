@@ -1,7 +1,8 @@
 // Peer measurement: the npm package `votes` (lzear/votes) counting a BLT file.
 // usage: node votes_peer.mjs irv|schulze FILE.blt
-// Reads the whole file and builds one ballot per BLT line (with its weight), then runs the
-// package's InstantRunoff or Schulze and prints the winner(s).
+// Reads the whole file, merges identical ballot lines (as veche does, so the peer is not
+// penalised for the million ballot objects it would otherwise build), then runs the package's
+// InstantRunoff or Schulze and prints the winner(s).
 import { readFileSync } from 'node:fs'
 import { InstantRunoff, Schulze, utils } from 'votes'
 
@@ -9,15 +10,20 @@ const [method, file] = process.argv.slice(2)
 const lines = readFileSync(file, 'utf8').split('\n')
 const [ncand] = lines[0].trim().split(/\s+/).map(Number)
 const candidates = Array.from({ length: ncand }, (_, i) => String(i + 1))
-const ballots = []
+const grouped = new Map()
 for (let i = 1; i < lines.length; i++) {
   const line = lines[i].trim()
   if (line === '') continue
   if (line === '0') break
   if (line.startsWith('-') || line.startsWith('[')) continue
-  const parts = line.split(/\s+/)
-  const weight = Number(parts[0])
-  const ranking = parts.slice(1, -1).map((c) => c.split('='))
+  const space = line.indexOf(' ')
+  const weight = Number(line.slice(0, space))
+  const key = line.slice(space + 1)
+  grouped.set(key, (grouped.get(key) ?? 0) + weight)
+}
+const ballots = []
+for (const [key, weight] of grouped) {
+  const ranking = key.split(/\s+/).slice(0, -1).map((c) => c.split('='))
   ballots.push({ ranking, weight })
 }
 let ranking
