@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   veche::app::add_demo_command(app, global);
   veche::app::add_consensus_command(app, global);
   veche::app::add_count_command(app, global);
+  veche::app::add_election_command(app, global);
+  veche::app::add_trustee_command(app, global);
+  veche::app::add_registrar_command(app, global);
+  veche::app::add_vote_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -28,5 +28,9 @@ void add_init_command(CLI::App& app, const GlobalOptions& global);
 void add_demo_command(CLI::App& app, const GlobalOptions& global);
 void add_consensus_command(CLI::App& app, const GlobalOptions& global);
 void add_count_command(CLI::App& app, const GlobalOptions& global);
+void add_election_command(CLI::App& app, const GlobalOptions& global);
+void add_trustee_command(CLI::App& app, const GlobalOptions& global);
+void add_registrar_command(CLI::App& app, const GlobalOptions& global);
+void add_vote_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace veche::app
