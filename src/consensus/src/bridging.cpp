@@ -13,7 +13,7 @@ namespace {
 // errors, which the closed-form solves below use.
 constexpr double kFactorLambda = 0.03;
 constexpr double kInterceptLambda = 5 * kFactorLambda;
-constexpr int kIterations = 30;
+constexpr int kIterations = 20;
 
 double rating(Vote v) {
   switch (v) {
@@ -78,8 +78,7 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
           x[0] = 1;
           x.tail(d) = o.tail(d).transpose();
           const double y = rating(c->vote) - mu - o[0];
-          a.selfadjointView<Eigen::Lower>().rankUpdate(x);
-          b.noalias() += y * x;
+          accumulate(a, b, x.data(), y);
           any = true;
         }
         auto row = mine.row(static_cast<Eigen::Index>(i));

@@ -63,8 +63,8 @@ Active find_active(const VoteMatrix& votes) {
 namespace {
 
 constexpr double kLambda = 1.0;  // ridge on both sides: a prior of one vote's weight
-constexpr int kMaxIterations = 40;
-constexpr double kTolerance = 1e-5;
+constexpr int kMaxIterations = 15;
+constexpr double kTolerance = 1e-4;
 
 // One half-step of ALS: for every row of `out`, the ridge solution against `fixed` over the
 // cells of that row. `cells(i)` yields the (index, centred value) pairs of row i.
@@ -83,9 +83,7 @@ void solve_side(std::size_t rows, const RowMatrix& fixed, RowMatrix& out, int th
       for (auto c = begin(i); c != end(i); ++c) {
         double y = 0;
         if (!value(i, *c, y)) continue;
-        const auto v = fixed.row(c->index);
-        a.selfadjointView<Eigen::Lower>().rankUpdate(v.transpose());
-        b.noalias() += y * v.transpose();
+        accumulate(a, b, fixed.row(c->index).data(), y);
         any = true;
       }
       if (!any) {

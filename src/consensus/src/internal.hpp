@@ -21,6 +21,20 @@ using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 void parallel_for(std::size_t n, int threads,
                   const std::function<void(std::size_t, std::size_t)>& fn);
 
+// a(lower triangle) += v v^T and b += y v for a column-major r x r `a`: the inner loop of every
+// least-squares solve here. Eigen's rankUpdate goes through its general product machinery,
+// which costs several times more at these sizes (r <= 20).
+inline void accumulate(Eigen::MatrixXd& a, Eigen::VectorXd& b, const double* v, double y) {
+  const Eigen::Index r = a.rows();
+  double* d = a.data();
+  for (Eigen::Index j = 0; j < r; ++j) {
+    const double vj = v[j];
+    double* col = d + j * r;
+    for (Eigen::Index i = j; i < r; ++i) col[i] += v[i] * vj;
+    b[j] += y * vj;
+  }
+}
+
 // Uniform in [0, 1) and standard normal draws from a seeded source.
 double uniform01(core::Random& random);
 double normal(core::Random& random);
