@@ -70,7 +70,7 @@ void fill_statuses(VerificationReport& report, const ElectionState& state, int f
         break;
       case kCheckChain:
       case kCheckSignatures:
-        done = parsed;
+        done = parsed && (failed == 0 || p >= Phase::kSetup);  // up to the failing event
         break;
       case kCheckSetup:
         done = p >= Phase::kSetup;
