@@ -31,6 +31,7 @@ e2e: build
 	@scripts/test --only e2e
 
 bench: build
+	@scripts/deps --bench
 	@bench/run-all.sh
 
 fuzz: deps
