@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build="${1:-build}"
-veche="$build/bin/veche"
+veche="${VECHE:-$build/bin/veche}"   # VECHE=path overrides
 generate="$build/bench/consensus_generate"
 if [[ ! -x "$veche" || ! -x "$generate" ]]; then
   echo "build the targets veche and consensus_generate in $build first" >&2
@@ -22,20 +22,21 @@ workloads=(
   "participants-100k 100000 10000 2000000 6 -"
   "issue-target-10M 100000 10000 10000000 6 -"
 )
-printf '| workload | participants | statements | votes | veche (s) | peak memory (MiB) | groups | Pol.is Python port (s) | ratio |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| workload | participants | statements | votes | veche wall (s) | CPU user+sys (s) | peak memory (MiB) | groups | Pol.is Python port (s) | ratio (wall) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for w in "${workloads[@]}"; do
   read -r name n m v camps peer <<<"$w"
   if [[ -n "${CONSENSUS_BENCH_ONLY:-}" && "$name" != ${CONSENSUS_BENCH_ONLY} ]]; then continue; fi
   "$generate" "$n" "$m" "$v" "$camps" 7 >"$work/votes.csv"
-  /usr/bin/time -f '%e %M' -o "$work/time" \
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" \
     "$veche" consensus analyse "$work/votes.csv" --format json -o "$work/report.json"
-  read -r seconds kib <"$work/time"
+  read -r seconds kib user sys <"$work/time"
   groups=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["groups"]))' \
     "$work/report.json")
   ratio="-"
   if [[ "$peer" != "-" ]]; then ratio=$(python3 -c "print(f'{$peer/max($seconds,0.01):.0f}x')"); fi
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$n" "$m" "$v" "$seconds" \
-    "$((kib / 1024))" "$groups" "$peer" "$ratio"
+  cpu=$(python3 -c "print(f'{$user+$sys:.2f}')")
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$n" "$m" "$v" "$seconds" \
+    "$cpu" "$((kib / 1024))" "$groups" "$peer" "$ratio"
   rm -f "$work/votes.csv"
 done

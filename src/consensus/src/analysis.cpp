@@ -21,7 +21,7 @@ using detail::RowMatrix;
 constexpr std::uint32_t kMinVotes = 7;
 constexpr std::size_t kMinClustered = 15;
 // k is chosen on a sample this large; the chosen k is then refined on everyone.
-constexpr std::size_t kModelSample = 10'000;
+constexpr std::size_t kModelSample = 4'000;
 constexpr std::size_t kSilhouetteSample = 2'000;
 // Community Notes needs 5 ratings before a note gets a status.
 constexpr std::uint32_t kMinBridgingVotes = 5;

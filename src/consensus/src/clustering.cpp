@@ -8,7 +8,7 @@ namespace veche::consensus::detail {
 
 namespace {
 
-constexpr int kMaxLloyd = 100;
+constexpr int kMaxLloyd = 50;
 
 // Assigns each point to its nearest centre; returns the inertia and whether anything moved.
 double assign(const RowMatrix& points, const RowMatrix& centers, std::vector<int>& labels,
