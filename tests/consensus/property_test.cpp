@@ -82,7 +82,7 @@ RC_GTEST_PROP(ConsensusProperties, RenamingParticipantsMovesTheirGroupsWithThem,
   // grouping, as a partition of people, must follow them.
   const int camps = *rc::gen::inRange(2, 5);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  auto planted = testing::plant(camps, 30, 20, 0.5, seed);
+  auto planted = testing::plant(camps, 40, 30, 0.4, seed);
   const auto a = planted.builder.build().value();
   VoteMatrixBuilder renamed;
   const auto n = a.participant_count();
