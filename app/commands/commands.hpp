@@ -28,6 +28,8 @@ void add_init_command(CLI::App& app, const GlobalOptions& global);
 void add_demo_command(CLI::App& app, const GlobalOptions& global);
 void add_consensus_command(CLI::App& app, const GlobalOptions& global);
 void add_count_command(CLI::App& app, const GlobalOptions& global);
+void add_audit_command(CLI::App& app, const GlobalOptions& global);
+void add_invitations_command(CLI::App& app, const GlobalOptions& global);
 void add_election_command(CLI::App& app, const GlobalOptions& global);
 void add_trustee_command(CLI::App& app, const GlobalOptions& global);
 void add_registrar_command(CLI::App& app, const GlobalOptions& global);

@@ -53,7 +53,7 @@ std::string format_code(const crypto::Bytes& raw) {
 Result<std::int64_t> organization_id(store::Transaction& tx, std::string_view slug) {
   VECHE_ASSIGN_OR_RETURN(
       auto row, tx.query_one("SELECT id FROM organizations WHERE slug = ?", {std::string(slug)},
-                             fmt::format("no organization with the short name '{}'", slug)));
+                             fmt::format("organization '{}'", slug)));
   return row.int64(0);
 }
 
@@ -396,7 +396,7 @@ Result<Account> Accounts::account(AccountId id) const {
   VECHE_ASSIGN_OR_RETURN(
       auto row, tx->query_one("SELECT id, handle, display_name, created_at FROM accounts WHERE "
                               "id = ?",
-                              {id.value()}, "no such account"));
+                              {id.value()}, "account"));
   Account a{AccountId(row.int64(0)), row.text(1), row.text(2), core::from_unix(row.int64(3)), {}};
   VECHE_ASSIGN_OR_RETURN(
       auto roles, tx->query("SELECT r.role, COALESCE(o.slug, '') FROM account_roles r LEFT JOIN "
@@ -429,10 +429,9 @@ Result<RoleTarget> role_target(store::Transaction& tx, std::string_view handle, 
         fmt::format("the {} role is coalition-wide: name no organization", role_name(role)));
   }
   RoleTarget t;
-  VECHE_ASSIGN_OR_RETURN(
-      auto row,
-      tx.query_one("SELECT id, handle FROM accounts WHERE handle_key = ?", {handle_key(handle)},
-                   fmt::format("no account with the handle '{}'", handle)));
+  VECHE_ASSIGN_OR_RETURN(auto row,
+                         tx.query_one("SELECT id, handle FROM accounts WHERE handle_key = ?",
+                                      {handle_key(handle)}, fmt::format("account '{}'", handle)));
   t.account = row.int64(0);
   if (!org_slug.empty()) {
     VECHE_ASSIGN_OR_RETURN(auto org, organization_id(tx, org_slug));

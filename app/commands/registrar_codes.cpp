@@ -1,0 +1,91 @@
+// `veche invitations issue|revoke|count`: a registrar's invitation codes, from the command line.
+// (`veche registrar` belongs to the election credentials.)
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "commands/commands.hpp"
+#include "commands/setup.hpp"
+#include "veche/core/clock.hpp"
+#include "veche/crypto/random.hpp"
+#include "veche/registry/accounts.hpp"
+
+namespace veche::app {
+namespace {
+
+struct InvitationFlags {
+  std::string db;
+  std::string org;
+  int count = 0;
+  int days = 14;
+};
+
+// Runs `fn(accounts)` against the configured database and data key.
+template <class Fn>
+void with_accounts(const GlobalOptions& global, const InvitationFlags& flags, Fn&& fn) {
+  auto fail = [](const Error& e) { throw CLI::RuntimeError(report_error(e)); };
+  if (auto s = crypto::initialize(); !s) fail(s.error());
+  auto cfg = load_config(global);
+  if (!cfg) fail(cfg.error());
+  const std::string location = flags.db.empty() ? cfg->db : flags.db;
+  auto opened = open_database(location);
+  if (!opened) fail(opened.error());
+  auto key_file = registry::data_key_file_for(cfg->data_key_file, location);
+  if (!key_file) fail(key_file.error());
+  auto key = registry::load_or_create_data_key(*key_file);
+  if (!key) fail(key.error());
+  core::SystemClock clock;
+  registry::Accounts accounts(**opened, clock, *key);
+  if (auto s = fn(accounts); !s) fail(s.error());
+}
+
+}  // namespace
+
+void add_invitations_command(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("invitations", "A member organization's invitation codes");
+  cmd->require_subcommand(1);
+  auto flags = std::make_shared<InvitationFlags>();
+  const auto common = [flags](CLI::App* sub) {
+    sub->add_option("--db", flags->db,
+                    "SQLite file or postgresql:// URL (default: config, then veche.db)");
+    sub->add_option("--org", flags->org, "The organization's short name")->required();
+  };
+
+  auto* issue = cmd->add_subcommand(
+      "issue", "Issue a batch of single-use codes and print them once (they are stored hashed)");
+  common(issue);
+  issue->add_option("--count", flags->count, "How many codes (1..1000)")->required();
+  issue->add_option("--days", flags->days, "Days until the codes expire (default 14)");
+  issue->callback([&global, flags] {
+    with_accounts(global, *flags, [&](registry::Accounts& a) -> Status {
+      VECHE_ASSIGN_OR_RETURN(auto codes, a.issue_codes(flags->org, flags->count,
+                                                       std::chrono::days(flags->days), "operator"));
+      for (const auto& c : codes) std::printf("%s\n", c.c_str());
+      return ok();
+    });
+  });
+
+  auto* revoke = cmd->add_subcommand("revoke", "Revoke every unused code of the organization");
+  common(revoke);
+  revoke->callback([&global, flags] {
+    with_accounts(global, *flags, [&](registry::Accounts& a) -> Status {
+      VECHE_ASSIGN_OR_RETURN(auto n, a.revoke_unused_codes(flags->org, "operator"));
+      std::printf("revoked %lld unused codes\n", static_cast<long long>(n));
+      return ok();
+    });
+  });
+
+  auto* count = cmd->add_subcommand(
+      "count", "How many of the organization's codes are unused, used, revoked and expired");
+  common(count);
+  count->callback([&global, flags] {
+    with_accounts(global, *flags, [&](registry::Accounts& a) -> Status {
+      VECHE_ASSIGN_OR_RETURN(auto c, a.code_counts(flags->org));
+      std::printf("unused %lld\nused %lld\nrevoked %lld\nexpired %lld\n",
+                  static_cast<long long>(c.unused), static_cast<long long>(c.used),
+                  static_cast<long long>(c.revoked), static_cast<long long>(c.expired));
+      return ok();
+    });
+  });
+}
+
+}  // namespace veche::app
