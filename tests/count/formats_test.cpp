@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "test_util.hpp"
@@ -260,6 +261,67 @@ TEST(BltParser, LargeFilesReportTheLineOfAnErrorInEitherHalf) {
     EXPECT_EQ(p.error().message,
               "line " + std::to_string(target + 2) + ": candidate 9 is not between 1 and 6");
   }
+}
+
+}  // namespace
+}  // namespace veche::count
+
+namespace veche::count {
+namespace {
+
+TEST(BltParser, LargeFilesCountLinesAcrossTheSplitAndAfterIt) {
+  std::map<std::vector<Item>, std::uint64_t> expected;
+  std::string text = big_blt(600000, expected);
+  // Blank and comment lines around the middle, where the file is split between the threads.
+  std::string spaced;
+  std::size_t line = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t next = text.find('\n', pos) + 1;
+    spaced.append(text, pos, next - pos);
+    if (line > 280000 && line < 320000) spaced += "\n# comment\n";
+    ++line;
+    pos = next;
+  }
+  spaced += "bogus\n";
+  const auto bogus_line = 1 + std::count(spaced.begin(), spaced.end() - 6, '\n');
+  auto p = parse_blt(spaced);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().message, "line " + std::to_string(bogus_line) +
+                                   ": expected a quoted candidate name or title, got 'bogus'");
+}
+
+TEST(BltParser, LinesOffTheFastPathReadTheSameAsPlainOnes) {
+  // Every line here leaves the plain-line scanner for the general reader at some point.
+  auto p = parse_blt(
+      "15 2\n"
+      "1 1 2 0\n"
+      "1\t1\t2 0\r\n"
+      "1 01 2 0\n"
+      "1 1 002 0\n"
+      "1 1 2 0 # a comment\n"
+      "1 1  2   0   \n"
+      "0000000001 1 2 0\n"
+      "1 1 2 3 4 5 6 7 8 9 10 11 12 13 0\n"
+      "2 1 2 3 4 5 6 7 8 9 10 11 12 13 0\n"
+      "3 15 14 0\n"
+      "1 1 2 0 1 1 2 0\n"
+      "0\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  std::map<std::vector<Item>, std::uint64_t> got;
+  for (std::size_t g = 0; g < p->num_groups(); ++g) {
+    auto b = p->ballot(g);
+    got[std::vector<Item>(b.begin(), b.end())] += p->weights[g];
+  }
+  const std::map<std::vector<Item>, std::uint64_t> expected{
+      {{0, 1}, 9},
+      {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3},
+      {{14, 13}, 3},
+  };
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got.size(), p->num_groups());
+  auto bad = parse_blt("15 1\n1 1 2 0\n1 1 16 0\n0\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message, "line 3: candidate 16 is not between 1 and 15");
 }
 
 }  // namespace

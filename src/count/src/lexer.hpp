@@ -21,6 +21,11 @@ class Cursor {
   const char* end() const { return end_; }
   void set_position(const char* p) { p_ = p; }
   int line() const { return line_; }
+  // Moves to `p`, which lies `lines` newlines further on.
+  void jump(const char* p, int lines) {
+    p_ = p;
+    line_ += lines;
+  }
   void advance() {
     if (*p_ == '\n') ++line_;
     ++p_;

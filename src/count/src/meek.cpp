@@ -38,23 +38,37 @@ struct Trie {
 };
 
 Trie build_trie(const Profile& p) {
-  // Sort the rankings; a packed key of the first four items (each + 1, 0 past the end) settles
-  // most comparisons without touching the items.
+  // Sort the rankings. With at most 15 candidates a ranking (no repeats, so at most 15 long)
+  // packs exactly into 64 bits, each item + 1 in a nibble from the top and 0 past the end, so
+  // the key alone orders them; otherwise a key of the first four items (16 bits each) settles
+  // most comparisons and the items decide the rest.
+  const bool nibbles = p.num_candidates() <= 15;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(p.num_groups());
   for (std::uint32_t g = 0; g < p.num_groups(); ++g) {
     auto b = p.ballot(g);
     std::uint64_t key = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
-      key = (key << 16) | (k < b.size() ? static_cast<std::uint64_t>(b[k]) + 1 : 0);
+    if (nibbles) {
+      for (std::size_t k = 0; k < b.size() && k < 16; ++k) {
+        key |= (static_cast<std::uint64_t>(candidate_of(b[k])) + 1) << (60 - 4 * k);
+      }
+    } else {
+      for (std::size_t k = 0; k < 4; ++k) {
+        key = (key << 16) | (k < b.size() ? static_cast<std::uint64_t>(b[k]) + 1 : 0);
+      }
     }
     keyed[g] = {key, g};
   }
-  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    auto x = p.ballot(a.second);
-    auto y = p.ballot(b.second);
-    return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
-  });
+  if (nibbles) {
+    std::sort(keyed.begin(), keyed.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  } else {
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      auto x = p.ballot(a.second);
+      auto y = p.ballot(b.second);
+      return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end());
+    });
+  }
   std::vector<std::uint32_t> order(p.num_groups());
   for (std::size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
   Trie t;

@@ -44,24 +44,16 @@ void ProfileBuilder::grow() {
 
 namespace {
 
-// Packs up to 12 items of at most 5 bits (candidates 0..30, no flags) and the length into 64
-// bits; returns false when the ballot does not fit.
+// Packs a short ballot (see kMaxPackedItems in profile.hpp); returns false when it does not fit.
 bool pack_short(std::span<const Item> ballot, std::uint64_t& key) {
-  if (ballot.size() > 12) return false;
+  if (ballot.size() > kMaxPackedItems) return false;
   std::uint64_t k = ballot.size();
   for (std::size_t i = 0; i < ballot.size(); ++i) {
-    if (ballot[i] >= 31) return false;
-    k |= static_cast<std::uint64_t>(ballot[i]) << (4 + 5 * i);
+    if (ballot[i] >= kMaxPackedCandidate) return false;
+    k |= static_cast<std::uint64_t>(ballot[i]) << packed_shift(i);
   }
   key = k;
   return true;
-}
-
-std::size_t mix(std::uint64_t k) {
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdULL;
-  k ^= k >> 33;
-  return static_cast<std::size_t>(k);
 }
 
 }  // namespace
@@ -69,7 +61,35 @@ std::size_t mix(std::uint64_t k) {
 void ProfileBuilder::prefetch(std::span<const Item> ballot) const {
   std::uint64_t key = 0;
   if (short_table_.empty() || !pack_short(ballot, key)) return;
-  __builtin_prefetch(&short_table_[mix(key) & (short_table_.size() - 1)]);
+  __builtin_prefetch(&short_table_[mix_key(key) & (short_table_.size() - 1)]);
+}
+
+bool ProfileBuilder::add_packed_slow(std::uint64_t key, std::span<const Item> ballot,
+                                     std::uint64_t weight) {
+  if (weight > kMaxTotalWeight || total_ + weight > kMaxTotalWeight) return false;
+  if (rated_) return add(ballot, weight).has_value();
+  total_ += weight;
+  return add_short(key, ballot, weight).has_value();
+}
+
+Status ProfileBuilder::add_short(std::uint64_t key, std::span<const Item> ballot,
+                                 std::uint64_t weight) {
+  if ((short_count_ + 1) * 2 > short_table_.size()) grow_short();
+  const std::size_t smask = short_table_.size() - 1;
+  std::size_t i = mix_key(key) & smask;
+  while (short_table_[i].group != 0) {
+    if (short_table_[i].key == key) {
+      profile_.weights[short_table_[i].group - 1] += weight;
+      return ok();
+    }
+    i = (i + 1) & smask;
+  }
+  short_table_[i] = ShortSlot{key, static_cast<std::uint32_t>(profile_.weights.size() + 1)};
+  ++short_count_;
+  profile_.weights.push_back(weight);
+  profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
+  profile_.offsets.push_back(static_cast<std::uint32_t>(profile_.items.size()));
+  return ok();
 }
 
 void ProfileBuilder::grow_short() {
@@ -79,7 +99,7 @@ void ProfileBuilder::grow_short() {
   const std::size_t mask = size - 1;
   for (const auto& slot : old) {
     if (slot.group == 0) continue;
-    std::size_t i = mix(slot.key) & mask;
+    std::size_t i = mix_key(slot.key) & mask;
     while (short_table_[i].group != 0) i = (i + 1) & mask;
     short_table_[i] = slot;
   }
@@ -103,24 +123,7 @@ Status ProfileBuilder::add(std::span<const Item> ballot, std::uint64_t weight,
   }
   total_ += weight;
   std::uint64_t key = 0;
-  if (!rated && pack_short(ballot, key)) {
-    if ((short_count_ + 1) * 2 > short_table_.size()) grow_short();
-    const std::size_t smask = short_table_.size() - 1;
-    std::size_t i = mix(key) & smask;
-    while (short_table_[i].group != 0) {
-      if (short_table_[i].key == key) {
-        profile_.weights[short_table_[i].group - 1] += weight;
-        return ok();
-      }
-      i = (i + 1) & smask;
-    }
-    short_table_[i] = ShortSlot{key, static_cast<std::uint32_t>(profile_.weights.size() + 1)};
-    ++short_count_;
-    profile_.weights.push_back(weight);
-    profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
-    profile_.offsets.push_back(static_cast<std::uint32_t>(profile_.items.size()));
-    return ok();
-  }
+  if (!rated && pack_short(ballot, key)) return add_short(key, ballot, weight);
   if ((hashes_.size() + 1) * 2 > table_.size()) grow();
   const std::uint64_t h = hash_ballot(ballot, ratings);
   const std::size_t mask = table_.size() - 1;
