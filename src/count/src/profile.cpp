@@ -170,13 +170,17 @@ const Profile& normalized(const Profile& in, const BallotOptions& options, bool 
                           Profile& storage) {
   const std::size_t n = in.num_candidates();
   bool clean = in.withdrawn.size() == n;
+  // Candidates a ballot may not hold: withdrawn ones (when withdrawals apply), as a byte table.
+  std::vector<char> removed(n, 0);
+  if (clean && options.apply_withdrawals) {
+    for (std::size_t c = 0; c < n; ++c) removed[c] = in.withdrawn[c] ? 1 : 0;
+  }
   std::vector<std::uint32_t> seen(n, 0);
   for (std::size_t g = 0; g < in.num_groups() && clean; ++g) {
     const auto stamp = static_cast<std::uint32_t>(g + 1);
     for (Item it : in.ballot(g)) {
       const Item c = candidate_of(it);
-      if (c >= n || seen[c] == stamp || (strict && is_tied(it)) ||
-          (options.apply_withdrawals && in.withdrawn[c])) {
+      if (c >= n || seen[c] == stamp || (strict && is_tied(it)) || removed[c] != 0) {
         clean = false;
         break;
       }
