@@ -326,3 +326,22 @@ TEST(BltParser, LinesOffTheFastPathReadTheSameAsPlainOnes) {
 
 }  // namespace
 }  // namespace veche::count
+
+namespace veche::count {
+namespace {
+
+TEST(BltParser, GroupsKeepTheOrderOfFirstAppearanceAcrossFastAndGeneralLines) {
+  // The second line leaves the plain-line scanner; the third is plain again.
+  auto p = parse_blt("4 1\n1 2 0\n2 1 2=3 - 4 0\n1 4 0\n1 2 0\n0\n");
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  ASSERT_EQ(p->num_groups(), 3u);
+  EXPECT_EQ(p->weights, (std::vector<std::uint64_t>{2, 2, 1}));
+  EXPECT_EQ(std::vector<Item>(p->ballot(2).begin(), p->ballot(2).end()), std::vector<Item>{3});
+  auto again = parse_blt(write_blt(*p));
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->items, p->items);
+  EXPECT_EQ(again->weights, p->weights);
+}
+
+}  // namespace
+}  // namespace veche::count

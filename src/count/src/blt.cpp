@@ -234,6 +234,8 @@ struct BltParser {
         continue;
       }
       if (fast && is_digit(ch)) {
+        // Ballots still in the ring go first, so groups keep the order of first appearance.
+        while (ring_size > 0) VECHE_TRY(flush_one());
         const char* before = cur.position();
         VECHE_TRY(plain_lines(builder, stop_at));
         if (cur.position() != before) {
