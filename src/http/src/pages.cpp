@@ -36,24 +36,24 @@ void Site::Impl::add_pages() {
   router.add(Method::kGet, "/", [this](Request& req) {
     const Lang l = lang(req);
     const auto code = lang_code(l);
-    auto coalition = registry.coalition();
-    if (!coalition) {
-      if (coalition.error().code == ErrorCode::kNotFound) {
+    auto overview = registry.overview();
+    if (!overview) {
+      if (overview.error().code == ErrorCode::kNotFound) {
         return error(req, 404, "This Veche has no coalition yet. The operator creates it with "
                                "`veche demo` or the registry commands.");
       }
-      return error(req, coalition.error());
+      return error(req, overview.error());
     }
-    auto orgs = organizations_sorted(l);
-    if (!orgs) return error(req, orgs.error());
+    const auto orgs = sort_neutrally(std::move(overview->organizations), l);
+    const auto& coalition = overview->coalition;
     Data list = Data::type::list;
-    for (const auto& o : *orgs) list.push_back(org_data(o, code));
+    for (const auto& o : orgs) list.push_back(org_data(o, code));
     Data d;
-    d.set("name", coalition->name.in(code));
-    d.set("summary", coalition->summary.in(code));
+    d.set("name", coalition.name.in(code));
+    d.set("summary", coalition.summary.in(code));
     d.set("organizations", list);
-    d.set("organization_count", std::to_string(orgs->size()));
-    return page(req, "home", std::move(d), coalition->name.in(code));
+    d.set("organization_count", std::to_string(orgs.size()));
+    return page(req, "home", std::move(d), coalition.name.in(code));
   });
 
   router.add(Method::kGet, "/organizations", [this](Request& req) {

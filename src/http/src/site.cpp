@@ -84,6 +84,11 @@ Response Site::Impl::error(const Request& req, const Error& e) const {
 
 Result<std::vector<registry::Organization>> Site::Impl::organizations_sorted(Lang l) const {
   VECHE_ASSIGN_OR_RETURN(auto orgs, registry.organizations());
+  return sort_neutrally(std::move(orgs), l);
+}
+
+std::vector<registry::Organization> Site::Impl::sort_neutrally(
+    std::vector<registry::Organization> orgs, Lang l) const {
   const auto code = lang_code(l);
   std::vector<std::pair<std::string, std::size_t>> keys;
   keys.reserve(orgs.size());

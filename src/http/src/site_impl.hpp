@@ -45,6 +45,8 @@ struct Site::Impl {
   Lang lang(const Request& req) const { return choose_language(req, fallback); }
   // The organizations in the neutral order for `lang`: alphabetical as its readers sort.
   Result<std::vector<registry::Organization>> organizations_sorted(Lang lang) const;
+  std::vector<registry::Organization> sort_neutrally(std::vector<registry::Organization> orgs,
+                                                     Lang lang) const;
 
   void add_pages();
   void add_api();

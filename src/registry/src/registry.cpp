@@ -58,15 +58,36 @@ Organization org_from_row(const store::Row& r) {
 constexpr std::string_view kOrgColumns =
     "id, slug, name_en, name_ru, description_en, description_ru, website, joined_at";
 
+Result<Coalition> read_coalition(store::Transaction& tx) {
+  VECHE_ASSIGN_OR_RETURN(
+      auto row, tx.query_one("SELECT name_en, name_ru, summary_en, summary_ru FROM coalition "
+                              "WHERE id = 1",
+                              {}, "the coalition has not been created yet"));
+  return Coalition{{row.text(0), row.text(1)}, {row.text(2), row.text(3)}};
+}
+
+Result<std::vector<Organization>> read_organizations(store::Transaction& tx) {
+  VECHE_ASSIGN_OR_RETURN(auto rows,
+                         tx.query(fmt::format("SELECT {} FROM organizations", kOrgColumns)));
+  std::vector<Organization> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(org_from_row(r));
+  return out;
+}
+
 }  // namespace
 
 Result<Coalition> Registry::coalition() const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(
-      auto row, tx->query_one("SELECT name_en, name_ru, summary_en, summary_ru FROM coalition "
-                              "WHERE id = 1",
-                              {}, "the coalition has not been created yet"));
-  return Coalition{{row.text(0), row.text(1)}, {row.text(2), row.text(3)}};
+  return read_coalition(*tx);
+}
+
+Result<Registry::Overview> Registry::overview() const {
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  Overview o;
+  VECHE_ASSIGN_OR_RETURN(o.coalition, read_coalition(*tx));
+  VECHE_ASSIGN_OR_RETURN(o.organizations, read_organizations(*tx));
+  return o;
 }
 
 Status Registry::set_coalition(const Coalition& c) {
@@ -106,12 +127,7 @@ Result<OrganizationId> Registry::add_organization(const NewOrganization& org) {
 
 Result<std::vector<Organization>> Registry::organizations() const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto rows,
-                         tx->query(fmt::format("SELECT {} FROM organizations", kOrgColumns)));
-  std::vector<Organization> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(org_from_row(r));
-  return out;
+  return read_organizations(*tx);
 }
 
 Result<Organization> Registry::organization(std::string_view slug) const {

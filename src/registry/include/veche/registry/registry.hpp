@@ -69,6 +69,12 @@ class Registry {
   // slug is taken.
   Result<OrganizationId> add_organization(const NewOrganization& org);
   Result<std::vector<Organization>> organizations() const;
+  // The coalition and its organizations, read in one transaction (the home page).
+  struct Overview {
+    Coalition coalition;
+    std::vector<Organization> organizations;
+  };
+  Result<Overview> overview() const;
   Result<Organization> organization(std::string_view slug) const;
 
   // Adopts a new charter version (numbered 1, 2, ...); returns its number.
