@@ -303,6 +303,8 @@ TEST(BltParser, LinesOffTheFastPathReadTheSameAsPlainOnes) {
       "0000000001 1 2 0\n"
       "1 1 2 3 4 5 6 7 8 9 10 11 12 13 0\n"
       "2 1 2 3 4 5 6 7 8 9 10 11 12 13 0\n"
+      "1 1 2 3 4 5 6 7 8 9 10 11 12 13 0 # the general reader, same group\n"
+      "1 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0\n"
       "3 15 14 0\n"
       "1 1 2 0 1 1 2 0\n"
       "0\n");
@@ -314,7 +316,8 @@ TEST(BltParser, LinesOffTheFastPathReadTheSameAsPlainOnes) {
   }
   const std::map<std::vector<Item>, std::uint64_t> expected{
       {{0, 1}, 9},
-      {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3},
+      {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 4},
+      {{14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 1},
       {{14, 13}, 3},
   };
   EXPECT_EQ(got, expected);

@@ -111,8 +111,9 @@ struct BltParser {
   }
 
   // The hot path for the bulk of real files: consumes plain ballot lines `W c1 c2 ... 0` (a
-  // weight of 1 to 9 digits, not 0; candidate numbers of one or two digits separated by blanks;
-  // the 0; blanks; the end of the line) packed into short keys (profile.hpp) with no other work
+  // weight of 1 to 9 digits, not 0; up to 15 candidate numbers of one or two digits separated by
+  // blanks, more than 12 only with 16 candidates or fewer; the 0; blanks; the end of the line)
+  // packed into short keys (profile.hpp) with no other work
   // per ballot, eight lines at a time so the table slots of a batch are fetched together. Stops
   // before the first line it does not fully accept, or the first line starting at or after
   // `stop_at`, leaving it to the general path; it accepts nothing the general path would read
@@ -122,7 +123,7 @@ struct BltParser {
     constexpr std::size_t kBatch = 8;
     std::array<std::uint64_t, kBatch> keys;
     std::array<std::uint64_t, kBatch> weights;
-    std::array<std::array<Item, kMaxPackedItems>, kBatch> items;
+    std::array<std::array<Item, kMaxPackedLongItems>, kBatch> items;
     const char* p = cur.position();
     if (scan_end == nullptr) {
       scan_end = cur.end();
@@ -172,13 +173,23 @@ struct BltParser {
             }
             break;
           }
-          if (!blank(*q) || v > max_candidate || length == kMaxPackedItems) break;
+          if (!blank(*q) || v > max_candidate || length == kMaxPackedLongItems) break;
           const auto item = static_cast<Item>(v - 1);
           items[batch][length] = item;
-          key |= static_cast<std::uint64_t>(item) << packed_shift(length);
+          if (length < kMaxPackedItems) {
+            key |= static_cast<std::uint64_t>(item) << packed_shift(length);
+          }
           ++length;
         }
         if (!accepted) break;
+        if (length > kMaxPackedItems) {
+          // 13 to 15 candidates: the 4-bit form, when every candidate fits it.
+          if (max_candidate > kMaxPackedLongCandidate) break;
+          key = 0;
+          for (std::size_t i = 0; i < length; ++i) {
+            key |= static_cast<std::uint64_t>(items[batch][i]) << packed_long_shift(i);
+          }
+        }
         keys[batch] = key | length;
         weights[batch] = weight;
         builder.prefetch_packed(keys[batch]);

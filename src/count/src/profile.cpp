@@ -46,11 +46,19 @@ namespace {
 
 // Packs a short ballot (see kMaxPackedItems in profile.hpp); returns false when it does not fit.
 bool pack_short(std::span<const Item> ballot, std::uint64_t& key) {
-  if (ballot.size() > kMaxPackedItems) return false;
   std::uint64_t k = ballot.size();
-  for (std::size_t i = 0; i < ballot.size(); ++i) {
-    if (ballot[i] >= kMaxPackedCandidate) return false;
-    k |= static_cast<std::uint64_t>(ballot[i]) << packed_shift(i);
+  if (ballot.size() <= kMaxPackedItems) {
+    for (std::size_t i = 0; i < ballot.size(); ++i) {
+      if (ballot[i] >= kMaxPackedCandidate) return false;
+      k |= static_cast<std::uint64_t>(ballot[i]) << packed_shift(i);
+    }
+  } else if (ballot.size() <= kMaxPackedLongItems) {
+    for (std::size_t i = 0; i < ballot.size(); ++i) {
+      if (ballot[i] >= kMaxPackedLongCandidate) return false;
+      k |= static_cast<std::uint64_t>(ballot[i]) << packed_long_shift(i);
+    }
+  } else {
+    return false;
   }
   key = k;
   return true;

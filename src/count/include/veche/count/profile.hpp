@@ -125,11 +125,18 @@ class ProfileBuilder {
   bool rated_ = false;  // a ballot came with ratings: every group carries them from then on
 };
 
-// The packed key of a short ballot: its length in the low 4 bits and up to kMaxPackedItems
-// candidates (each below kMaxPackedCandidate, no flags) in 5 bits each above it. A parser may
-// build it item by item as `key |= item << packed_shift(i)` after `key = length`.
+// The packed key of a short ballot: its length in the low 4 bits and, for a length up to
+// kMaxPackedItems, its candidates (each below kMaxPackedCandidate, no flags) in 5 bits each
+// above it; a parser may build it item by item as `key |= item << packed_shift(i)` and add the
+// length at the end. A ranking of 13 to 15 candidates each below kMaxPackedLongCandidate packs
+// in 4 bits each instead (`item << packed_long_shift(i)`); the length tells the two apart.
 inline constexpr std::size_t kMaxPackedItems = 12;
+inline constexpr std::size_t kMaxPackedLongItems = 15;
 inline constexpr Item kMaxPackedCandidate = 31;
+inline constexpr Item kMaxPackedLongCandidate = 16;
+inline constexpr unsigned packed_long_shift(std::size_t i) {
+  return static_cast<unsigned>(4 + 4 * i);
+}
 inline constexpr unsigned packed_shift(std::size_t i) { return static_cast<unsigned>(4 + 5 * i); }
 
 // How ballots are read before a method sees them: the explicit settings of issue 4.
