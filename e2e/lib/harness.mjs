@@ -12,9 +12,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const veche = process.env.VECHE_BIN || join(root, 'build', 'bin', 'veche');
 export const shotDir = process.env.VECHE_SHOT_DIR || join(root, 'build', 'e2e');
 
-export async function startServer(extraArgs = []) {
+// `prepare(dbPath)`, when given, runs before the server starts (to issue codes with the CLI,
+// say); the demo coalition is loaded either way.
+export async function startServer(extraArgs = [], { prepare } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'veche-e2e-'));
-  const child = spawn(veche, ['serve', '--db', join(dir, 'veche.db'), '--listen', '127.0.0.1:0',
+  const db = join(dir, 'veche.db');
+  if (prepare) await prepare(db);
+  const child = spawn(veche, ['serve', '--db', db, '--listen', '127.0.0.1:0',
                               '--demo', '--log-level', 'warn', ...extraArgs],
                       { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
@@ -29,6 +33,7 @@ export async function startServer(extraArgs = []) {
   });
   return {
     url,
+    db,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -3,48 +3,31 @@
 // database, as an operator or registrar would get it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { veche, launchBrowser, screenshot } from '../lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { veche, startServer, launchBrowser, screenshot } from '../lib/harness.mjs';
 
-let dir;
-let child;
+let server;
 let url;
 let browser;
 let codes;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'veche-e2e-join-'));
-  const db = join(dir, 'veche.db');
-  execFileSync(veche, ['demo', '--db', db], { stdio: 'ignore' });
-  codes = execFileSync(veche, ['invitations', 'issue', '--db', db, '--org', 'legal-aid-abroad',
-                               '--count', '2', '--days', '2'], { encoding: 'utf8' })
-    .trim().split('\n');
-  assert.equal(codes.length, 2);
-  child = spawn(veche, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--log-level', 'warn'],
-                { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('veche serve did not start in 20 s')), 20000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/serving on (http:\/\/[^\s]+)/);
-      if (m) { clearTimeout(timer); resolve(m[1].replace(/\/$/, '')); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`veche serve exited ${code}`)); });
+  server = await startServer([], {
+    prepare(db) {
+      execFileSync(veche, ['demo', '--db', db], { stdio: 'ignore' });
+      codes = execFileSync(veche, ['invitations', 'issue', '--db', db, '--org', 'legal-aid-abroad',
+                                   '--count', '2', '--days', '2'], { encoding: 'utf8' })
+        .trim().split('\n');
+    },
   });
+  assert.equal(codes.length, 2);
+  url = server.url;
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  if (child) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 test('a constituent joins with a code, logs in, sees their account and logs out', async () => {
