@@ -1,7 +1,6 @@
 // The `veche` command. Only this program picks the database backend, initializes libsodium and
 // owns the io_context (through the commands it dispatches to).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <string>
 
@@ -13,7 +12,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   veche::app::GlobalOptions global;
-  app.add_option("--config", global.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  app.add_option("--config", global.config_file, "TOML configuration file")
+      ->check(CLI::ExistingFile);
   app.add_flag("--quiet", global.quiet, "No progress bars");
 
   // One line per command; each lives in app/commands/<name>.cpp.

@@ -1,6 +1,5 @@
 // `veche init` and `veche demo`: create and fill a database.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "commands/commands.hpp"
@@ -11,8 +10,9 @@
 namespace veche::app {
 
 void add_init_command(CLI::App& app, const GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("init", "Create a database (SQLite file or PostgreSQL URL) and "
-                                         "bring its schema up to date");
+  auto* cmd = app.add_subcommand("init",
+                                 "Create a database (SQLite file or PostgreSQL URL) and "
+                                 "bring its schema up to date");
   auto db = std::make_shared<std::string>();
   cmd->add_option("--db", *db, "SQLite file or postgresql:// URL (default: config, then veche.db)");
   cmd->callback([&global, db] {
@@ -26,7 +26,8 @@ void add_init_command(CLI::App& app, const GlobalOptions& global) {
 }
 
 void add_demo_command(CLI::App& app, const GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("demo", "Fill an empty database with the fictional demo coalition");
+  auto* cmd =
+      app.add_subcommand("demo", "Fill an empty database with the fictional demo coalition");
   auto db = std::make_shared<std::string>();
   cmd->add_option("--db", *db, "SQLite file or postgresql:// URL (default: config, then veche.db)");
   cmd->callback([&global, db] {

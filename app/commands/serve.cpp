@@ -1,8 +1,8 @@
 // `veche serve`: the main job.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <thread>
 
@@ -86,8 +86,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = app.add_subcommand("serve", "Serve the web site and the JSON API");
   auto flags = std::make_shared<ServeFlags>();
   cmd->add_option("--db", flags->db, "SQLite file or postgresql:// URL (default veche.db)");
-  cmd->add_option("--listen", flags->listen, "ADDR:PORT to listen on (default 127.0.0.1:8080; "
-                                             "port 0 picks a free one)");
+  cmd->add_option("--listen", flags->listen,
+                  "ADDR:PORT to listen on (default 127.0.0.1:8080; "
+                  "port 0 picks a free one)");
   cmd->add_flag("--demo", flags->demo, "Load the fictional demo coalition into an empty database");
   cmd->add_option("--web-root", flags->web_root, "Folder with templates/ and static/");
   cmd->add_option("--locale-dir", flags->locale_dir, "Folder with compiled translation catalogs");

@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ec || !parser.is_header_done()) return 0;
   auto br = parser.release();
   std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& f : br) headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : br)
+    headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   http::Request req = http::make_request(http::Method::kGet, std::string(br.target()),
                                          std::move(headers), std::move(br.body()));
   (void)http::parse_form(req.body);

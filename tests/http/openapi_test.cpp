@@ -1,7 +1,6 @@
 // docs/api/openapi.yaml and the router must describe the same API: a new /api route without
 // documentation, or documentation of a route that does not exist, fails here.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -56,7 +55,8 @@ TEST(OpenApi, DocumentsExactlyTheRoutesUnderApi) {
   ASSERT_TRUE(site) << site.error().message;
   std::set<std::string> routed;
   for (const auto& r : (*site)->router().routes()) {
-    if (r.pattern.starts_with("/api/")) routed.insert(std::string(method_name(r.method)) + " " + r.pattern);
+    if (r.pattern.starts_with("/api/"))
+      routed.insert(std::string(method_name(r.method)) + " " + r.pattern);
   }
   const auto documented = documented_operations();
   ASSERT_FALSE(documented.empty()) << "docs/api/openapi.yaml lists no operations";

@@ -32,9 +32,7 @@ TEST(Router, MatchesLiteralsAndPlaceholders) {
   EXPECT_EQ(get(router, Method::kPost, "/organizations/volga").body, "edit");
 }
 
-TEST(Router, HeadIsServedByGet) {
-  EXPECT_EQ(get(make_router(), Method::kHead, "/").body, "home");
-}
+TEST(Router, HeadIsServedByGet) { EXPECT_EQ(get(make_router(), Method::kHead, "/").body, "home"); }
 
 TEST(Router, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   auto router = make_router();
@@ -46,9 +44,7 @@ TEST(Router, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(r.headers[0].second, "GET, POST");
 }
 
-TEST(Router, RoutesAreEnumerable) {
-  EXPECT_EQ(make_router().routes().size(), 3u);
-}
+TEST(Router, RoutesAreEnumerable) { EXPECT_EQ(make_router().routes().size(), 3u); }
 
 }  // namespace
 }  // namespace veche::http

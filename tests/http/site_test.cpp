@@ -54,7 +54,8 @@ class SiteTest : public ::testing::Test {
 
 TEST_F(SiteTest, HomePageEscapesWhatOrganizationsWrite) {
   registry::Registry reg(*db_, clock_);
-  ASSERT_TRUE(reg.add_organization({"xss-test", {"<script>alert(1)</script> Group", ""}, {"a & b", ""}, ""}));
+  ASSERT_TRUE(reg.add_organization(
+      {"xss-test", {"<script>alert(1)</script> Group", ""}, {"a & b", ""}, ""}));
   auto r = get("/");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.body.find("<script>alert(1)"), std::string::npos);

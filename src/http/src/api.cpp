@@ -26,8 +26,8 @@ void Site::Impl::add_api() {
   router.add(Method::kGet, "/api/v1/coalition", [this](Request& req) {
     auto c = registry.coalition();
     if (!c) return error(req, c.error());
-    return json(boost::json::object{{"name", localized(c->name)},
-                                    {"summary", localized(c->summary)}});
+    return json(
+        boost::json::object{{"name", localized(c->name)}, {"summary", localized(c->summary)}});
   });
 
   // Organizations in the neutral order of the language asked for (?lang=ru), default English.
@@ -40,8 +40,8 @@ void Site::Impl::add_api() {
     if (!orgs) return error(req, orgs.error());
     boost::json::array a;
     for (const auto& o : *orgs) a.push_back(org_json(o));
-    return json(boost::json::object{{"organizations", std::move(a)}, {"order", "alphabetical"},
-                                    {"lang", lang_q}});
+    return json(boost::json::object{
+        {"organizations", std::move(a)}, {"order", "alphabetical"}, {"lang", lang_q}});
   });
 
   router.add(Method::kGet, "/api/v1/organizations/{slug}", [this](Request& req) {

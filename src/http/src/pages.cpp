@@ -39,8 +39,9 @@ void Site::Impl::add_pages() {
     auto overview = registry.overview();
     if (!overview) {
       if (overview.error().code == ErrorCode::kNotFound) {
-        return error(req, 404, "This Veche has no coalition yet. The operator creates it with "
-                               "`veche demo` or the registry commands.");
+        return error(req, 404,
+                     "This Veche has no coalition yet. The operator creates it with "
+                     "`veche demo` or the registry commands.");
       }
       return error(req, overview.error());
     }

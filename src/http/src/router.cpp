@@ -38,8 +38,7 @@ bool match(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
-void Router::add(Method method, std::string pattern,
-                 std::function<Response(Request&)> handler) {
+void Router::add(Method method, std::string pattern, std::function<Response(Request&)> handler) {
   routes_.push_back(Route{method, std::move(pattern), std::move(handler)});
 }
 

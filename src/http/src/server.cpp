@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "security.hpp"
-#include "veche/core/text.hpp"
 #include "veche/core/random.hpp"
+#include "veche/core/text.hpp"
 
 namespace veche::http {
 namespace asio = boost::asio;
@@ -22,14 +22,22 @@ namespace {
 
 Method to_method(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return Method::kGet;
-    case bhttp::verb::head: return Method::kHead;
-    case bhttp::verb::post: return Method::kPost;
-    case bhttp::verb::put: return Method::kPut;
-    case bhttp::verb::patch: return Method::kPatch;
-    case bhttp::verb::delete_: return Method::kDelete;
-    case bhttp::verb::options: return Method::kOptions;
-    default: return Method::kOther;
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -104,8 +112,8 @@ struct Server::Impl {
     for (const auto& field : br) {
       headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    Request req = make_request(to_method(br.method()), std::string(br.target()),
-                               std::move(headers), std::move(br.body()));
+    Request req = make_request(to_method(br.method()), std::string(br.target()), std::move(headers),
+                               std::move(br.body()));
     req.request_id = new_request_id();
     return req;
   }
@@ -128,8 +136,8 @@ struct Server::Impl {
       parser.header_limit(options.max_header_bytes);
       parser.body_limit(options.max_body_bytes);
       stream.expires_after(options.request_timeout);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser,
-                                                asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::eof ||
           ec == asio::error::connection_reset) {
@@ -164,9 +172,11 @@ struct Server::Impl {
       const int status = response.status;
       auto res = to_beast(std::move(response), version, keep_alive, head);
       const auto bytes = res.body().size();
-      auto [wec, wn] = co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+      auto [wec, wn] =
+          co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - start).count();
+                          std::chrono::steady_clock::now() - start)
+                          .count();
       if (spdlog::should_log(spdlog::level::info)) {
         // Paths only (no query strings: they can carry codes); no addresses unless enabled.
         if (options.log_addresses) {
@@ -218,14 +228,13 @@ struct Server::Impl {
 Server::Server(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
-Server::~Server() {
-  impl_->workers.join();
-}
+Server::~Server() { impl_->workers.join(); }
 
 Status Server::listen() {
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) return invalid_argument("listen address '" + impl_->options.host + "' is not an IP address");
+  if (ec)
+    return invalid_argument("listen address '" + impl_->options.host + "' is not an IP address");
   tcp::endpoint ep{address, impl_->options.port};
   auto& acc = impl_->acceptor;
   acc.open(ep.protocol(), ec);

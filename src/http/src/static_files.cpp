@@ -1,7 +1,8 @@
 #include "static_files.hpp"
 
-#include <filesystem>
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 

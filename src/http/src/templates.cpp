@@ -16,12 +16,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -38,9 +49,11 @@ Result<std::string> translate_sections(const std::string& src, const TranslateFn
     const auto open = src.find(kOpen, pos);
     if (open == std::string::npos) break;
     const auto close = src.find(kClose, open + kOpen.size());
-    if (close == std::string::npos) return invalid_argument("template " + file + ": unclosed {{#t}}");
+    if (close == std::string::npos)
+      return invalid_argument("template " + file + ": unclosed {{#t}}");
     out.append(src, pos, open - pos);
-    out += html_escape(tr(std::string_view(src).substr(open + kOpen.size(), close - open - kOpen.size())));
+    out += html_escape(
+        tr(std::string_view(src).substr(open + kOpen.size(), close - open - kOpen.size())));
     pos = close + kClose.size();
   }
   out.append(src, pos);
@@ -49,8 +62,8 @@ Result<std::string> translate_sections(const std::string& src, const TranslateFn
 
 }  // namespace
 
-Result<Templates> Templates::load(const std::string& dir,
-                                  const std::vector<std::pair<std::string, TranslateFn>>& languages) {
+Result<Templates> Templates::load(
+    const std::string& dir, const std::vector<std::pair<std::string, TranslateFn>>& languages) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return not_found("template folder " + dir + " does not exist");

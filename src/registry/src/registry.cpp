@@ -61,8 +61,8 @@ constexpr std::string_view kOrgColumns =
 Result<Coalition> read_coalition(store::Transaction& tx) {
   VECHE_ASSIGN_OR_RETURN(
       auto row, tx.query_one("SELECT name_en, name_ru, summary_en, summary_ru FROM coalition "
-                              "WHERE id = 1",
-                              {}, "the coalition has not been created yet"));
+                             "WHERE id = 1",
+                             {}, "the coalition has not been created yet"));
   return Coalition{{row.text(0), row.text(1)}, {row.text(2), row.text(3)}};
 }
 
@@ -94,12 +94,12 @@ Status Registry::set_coalition(const Coalition& c) {
   VECHE_TRY(check_localized("coalition name", c.name, 200, false, true));
   VECHE_TRY(check_localized("charter summary", c.summary, 2000, true, false));
   return store::with_write(db_, [&](store::Transaction& tx) -> Status {
-    VECHE_TRY(tx.exec(
-        "INSERT INTO coalition (id, name_en, name_ru, summary_en, summary_ru) "
-        "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, "
-        "name_ru = excluded.name_ru, summary_en = excluded.summary_en, "
-        "summary_ru = excluded.summary_ru",
-        {c.name.en, c.name.ru, c.summary.en, c.summary.ru}));
+    VECHE_TRY(
+        tx.exec("INSERT INTO coalition (id, name_en, name_ru, summary_en, summary_ru) "
+                "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name_en = excluded.name_en, "
+                "name_ru = excluded.name_ru, summary_en = excluded.summary_en, "
+                "summary_ru = excluded.summary_ru",
+                {c.name.en, c.name.ru, c.summary.en, c.summary.ru}));
     return ok();
   });
 }
@@ -117,7 +117,8 @@ Result<OrganizationId> Registry::add_organization(const NewOrganization& org) {
         {org.slug, org.name.en, org.name.ru, org.description.en, org.description.ru, org.website,
          core::to_unix(clock_.now())});
     if (!r && r.error().code == ErrorCode::kAlreadyExists) {
-      return already_exists(fmt::format("an organization with the short name '{}' exists", org.slug));
+      return already_exists(
+          fmt::format("an organization with the short name '{}' exists", org.slug));
     }
     VECHE_ASSIGN_OR_RETURN(id, std::move(r));
     return ok();
@@ -134,8 +135,9 @@ Result<Organization> Registry::organization(std::string_view slug) const {
   VECHE_TRY(check_slug(slug));
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
   VECHE_ASSIGN_OR_RETURN(
-      auto row, tx->query_one(fmt::format("SELECT {} FROM organizations WHERE slug = ?", kOrgColumns),
-                              {std::string(slug)}, "there is no organization with that short name"));
+      auto row,
+      tx->query_one(fmt::format("SELECT {} FROM organizations WHERE slug = ?", kOrgColumns),
+                    {std::string(slug)}, "there is no organization with that short name"));
   return org_from_row(row);
 }
 
@@ -149,9 +151,10 @@ Result<int> Registry::adopt_charter(const LocalizedText& body) {
             auto row, tx.query_one("SELECT COALESCE(MAX(version), 0) FROM charter_versions", {},
                                    "charter versions"));
         version = static_cast<int>(row.int64(0)) + 1;
-        VECHE_TRY(tx.exec(
-            "INSERT INTO charter_versions (version, body_en, body_ru, adopted_at) VALUES (?, ?, ?, ?)",
-            {std::int64_t{version}, body.en, body.ru, core::to_unix(clock_.now())}));
+        VECHE_TRY(
+            tx.exec("INSERT INTO charter_versions (version, body_en, body_ru, adopted_at) VALUES "
+                    "(?, ?, ?, ?)",
+                    {std::int64_t{version}, body.en, body.ru, core::to_unix(clock_.now())}));
         return ok();
       },
       store::Durability::kFull));
@@ -164,18 +167,18 @@ Result<CharterVersion> Registry::current_charter() const {
       auto r, tx->query_one("SELECT version, body_en, body_ru, adopted_at FROM charter_versions "
                             "ORDER BY version DESC LIMIT 1",
                             {}, "no charter has been adopted yet"));
-  return CharterVersion{static_cast<int>(r.int64(0)), {r.text(1), r.text(2)},
-                        core::from_unix(r.int64(3))};
+  return CharterVersion{
+      static_cast<int>(r.int64(0)), {r.text(1), r.text(2)}, core::from_unix(r.int64(3))};
 }
 
 Result<std::vector<CharterVersion>> Registry::charter_history() const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto rows,
-                         tx->query("SELECT version, body_en, body_ru, adopted_at FROM "
-                                   "charter_versions ORDER BY version"));
+  VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT version, body_en, body_ru, adopted_at FROM "
+                                              "charter_versions ORDER BY version"));
   std::vector<CharterVersion> out;
   for (const auto& r : rows) {
-    out.push_back({static_cast<int>(r.int64(0)), {r.text(1), r.text(2)}, core::from_unix(r.int64(3))});
+    out.push_back(
+        {static_cast<int>(r.int64(0)), {r.text(1), r.text(2)}, core::from_unix(r.int64(3))});
   }
   return out;
 }

@@ -73,21 +73,29 @@ class [[nodiscard]] Result {
   using value_type = T;
 
   Result(const T& v) : v_(std::in_place_index<0>, v) {}  // NOLINT(google-explicit-constructor)
-  Result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT
+  Result(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}    // NOLINT
   Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
-  template <class U,
-            class = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                     !std::is_same_v<std::decay_t<U>, T> &&
-                                     !std::is_same_v<std::decay_t<U>, Error> &&
-                                     !std::is_same_v<std::decay_t<U>, Result>>>
+  template <class U, class = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                              !std::is_same_v<std::decay_t<U>, T> &&
+                                              !std::is_same_v<std::decay_t<U>, Error> &&
+                                              !std::is_same_v<std::decay_t<U>, Result>>>
   Result(U&& u) : v_(std::in_place_index<0>, T(std::forward<U>(u))) {}  // NOLINT
 
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& value() & { must_hold(); return std::get<0>(v_); }
-  const T& value() const& { must_hold(); return std::get<0>(v_); }
-  T&& value() && { must_hold(); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    must_hold();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    must_hold();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    must_hold();
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
@@ -144,14 +152,14 @@ inline Status ok() { return {}; }
 
 // Returns the error of `expr` (a Result) from the enclosing function, if it holds one.
 #define VECHE_TRY(expr) VECHE_TRY_IMPL_(VECHE_CONCAT_(veche_try_, __COUNTER__), expr)
-#define VECHE_TRY_IMPL_(tmp, expr)                      \
-  do {                                                  \
-    auto&& tmp = (expr);                                \
+#define VECHE_TRY_IMPL_(tmp, expr)                       \
+  do {                                                   \
+    auto&& tmp = (expr);                                 \
     if (!tmp.has_value()) return std::move(tmp).error(); \
   } while (false)
 
-#define VECHE_ASSIGN_OR_RETURN_IMPL_(tmp, decl, expr) \
-  auto tmp = (expr);                                  \
+#define VECHE_ASSIGN_OR_RETURN_IMPL_(tmp, decl, expr)  \
+  auto tmp = (expr);                                   \
   if (!tmp.has_value()) return std::move(tmp).error(); \
   decl = std::move(tmp).value()
 
@@ -161,7 +169,7 @@ inline Status ok() { return {}; }
 
 // Aborts in every build when an invariant does not hold. `why` says why it must hold.
 // Never use it on anything a client can send.
-#define VECHE_CHECK(cond, why)                                        \
-  do {                                                                \
+#define VECHE_CHECK(cond, why)                                          \
+  do {                                                                  \
     if (!(cond)) ::veche::check_failed(#cond, why, __FILE__, __LINE__); \
   } while (false)

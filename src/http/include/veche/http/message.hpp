@@ -18,10 +18,10 @@ struct Request {
   Method method = Method::kGet;
   std::string target;  // as sent: path and query
   std::string path;    // percent-decoded, valid UTF-8 (checked by the server)
-  std::vector<std::pair<std::string, std::string>> query;   // decoded, in order
-  std::map<std::string, std::string> headers;               // names lowercased
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> headers;              // names lowercased
   std::map<std::string, std::string> cookies;
-  std::map<std::string, std::string> path_params;           // filled by the router
+  std::map<std::string, std::string> path_params;  // filled by the router
   std::string body;
   std::string request_id;  // random, for correlating a log line with an error page
   // Set by the server when the request line could not be decoded (bad %XX, bad UTF-8): the

@@ -1,5 +1,5 @@
 // Maps (method, path pattern) to a handler. Patterns are literal segments and {name}
-// placeholders: "/organizations/{slug}". The route table is enumerable so that tests can
+// parameters: "/organizations/{slug}". The route table is enumerable so that tests can
 // check every route (authorization matrix, OpenAPI document).
 #pragma once
 

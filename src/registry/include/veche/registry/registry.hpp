@@ -23,7 +23,9 @@ using OrganizationId = core::Id<OrganizationTag>;
 struct LocalizedText {
   std::string en;
   std::string ru;
-  const std::string& in(std::string_view lang) const { return lang == "ru" && !ru.empty() ? ru : en; }
+  const std::string& in(std::string_view lang) const {
+    return lang == "ru" && !ru.empty() ? ru : en;
+  }
 };
 
 struct Coalition {
