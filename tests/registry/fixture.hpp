@@ -1,9 +1,12 @@
 // A registry database for tests: SQLite in a temporary folder always, PostgreSQL when
-// VECHE_TEST_POSTGRES_URL is set (each test then starts from empty registry tables).
+// VECHE_TEST_POSTGRES_URL is set: each test then gets a schema of its own, so tests can run in
+// parallel (ctest -j) against one database.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -23,7 +26,13 @@ class RegistryDatabaseTest : public ::testing::TestWithParam<store::Backend> {
       if (url == nullptr || *url == '\0') {
         GTEST_SKIP() << "VECHE_TEST_POSTGRES_URL is not set (make test starts a throwaway cluster)";
       }
-      location = url;
+      admin_url_ = url;
+      static std::atomic<int> counter{0};
+      schema_ = "veche_reg_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+      ASSERT_TRUE(run_admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"));
+      ASSERT_TRUE(run_admin("CREATE SCHEMA " + schema_));
+      location = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
+                 "options=-csearch_path%3D" + schema_;
     } else {
       const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
       std::string name = std::string(info->test_suite_name()) + "-" + info->name();
@@ -38,28 +47,31 @@ class RegistryDatabaseTest : public ::testing::TestWithParam<store::Backend> {
     auto db = store::open(location);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
-    if (GetParam() == store::Backend::kPostgres) {
-      // migrate() first makes veche_migrations; then drop every registry table, newest first.
-      ASSERT_TRUE(store::migrate(*db_, {}));
-      auto tx = db_->begin(store::Access::kWrite);
-      ASSERT_TRUE(tx);
-      auto dropped = (*tx)->exec(
-          "DROP TABLE IF EXISTS audit_log, invitation_codes, sessions, account_roles, accounts, "
-          "charter_versions, organizations, coalition CASCADE");
-      ASSERT_TRUE(dropped) << dropped.error().message;
-      ASSERT_TRUE((*tx)->exec("DROP FUNCTION IF EXISTS veche_audit_log_append_only() CASCADE"));
-      ASSERT_TRUE((*tx)->exec("DELETE FROM veche_migrations WHERE module = 'registry'"));
-      auto committed = (*tx)->commit();
-      ASSERT_TRUE(committed) << committed.error().message;
-    }
     auto migrated = store::migrate(*db_, migrations());
     ASSERT_TRUE(migrated) << migrated.error().message;
   }
   void TearDown() override {
     db_.reset();
+    if (!schema_.empty()) {
+      EXPECT_TRUE(run_admin("DROP SCHEMA " + schema_ + " CASCADE"));
+    }
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
+  // Runs one statement on the test database itself (outside the test's schema).
+  bool run_admin(const std::string& sql) {
+    auto admin = store::open(admin_url_);
+    if (!admin) return false;
+    return store::with_write(**admin,
+                             [&](store::Transaction& tx) -> Status {
+                               VECHE_TRY(tx.exec(sql));
+                               return ok();
+                             })
+        .has_value();
+  }
+
+  std::string admin_url_;
+  std::string schema_;
   std::filesystem::path dir_;
   std::unique_ptr<store::Database> db_;
 };
