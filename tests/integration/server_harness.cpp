@@ -38,7 +38,8 @@ HttpResponse parse_response(const std::string& raw) {
   std::size_t pos = head.find("\r\n");
   while (pos != std::string::npos && pos < head.size()) {
     const auto next = head.find("\r\n", pos + 2);
-    const std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+    const std::string line =
+        head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
       std::string name = line.substr(0, colon);
@@ -163,7 +164,8 @@ HttpResponse request(int port, const std::string& method, const std::string& tar
                      const std::map<std::string, std::string>& headers, const std::string& body) {
   std::string raw = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [k, v] : headers) raw += k + ": " + v + "\r\n";
-  if (!body.empty() || method == "POST") raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    raw += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   raw += "\r\n" + body;
   return raw_request(port, raw);
 }
