@@ -1,5 +1,6 @@
 #include <array>
 
+#include "factors_schema.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::registry {
@@ -160,6 +161,8 @@ constexpr std::array kMigrations = {
                      kV1Postgres},
     store::Migration{"registry", 2, "accounts, roles, sessions, invitation codes, audit log",
                      kV2Sqlite, kV2Postgres},
+    store::Migration{"registry", 3, "second factors, recovery codes, personal access tokens",
+                     kV3Sqlite, kV3Postgres},
 };
 }  // namespace
 
