@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "audit_append.hpp"
 #include "veche/core/text.hpp"
 #include "veche/crypto/bytes.hpp"
 #include "veche/crypto/hash.hpp"
@@ -97,6 +98,11 @@ Status check_actor(std::string_view actor) {
 }
 
 }  // namespace
+
+Status append_audit_entry(store::Transaction& tx, core::TimePoint now, std::string_view actor,
+                          std::string_view action, std::string subject, bool is_public) {
+  return append_audit(tx, now, actor, action, std::move(subject), is_public);
+}
 
 std::string_view role_name(Role role) { return kRoleNames[static_cast<std::size_t>(role)]; }
 
@@ -334,6 +340,20 @@ Result<AccountId> Accounts::join(std::string_view code, std::string_view handle,
 }
 
 Result<std::string> Accounts::login(std::string_view handle, std::string_view passphrase) {
+  VECHE_ASSIGN_OR_RETURN(auto id, verify_login(handle, passphrase));
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(
+      auto totp,
+      tx->query("SELECT 1 FROM totp_secrets WHERE account_id = ? AND active = 1", {id.value()}));
+  if (!totp.empty()) {
+    return failed_precondition("This account has a second factor: log in with its code.");
+  }
+  tx.reset();
+  return issue_session(id, false);
+}
+
+Result<AccountId> Accounts::verify_login(std::string_view handle,
+                                         std::string_view passphrase) const {
   // Malformed input gets the same answer as a wrong passphrase, after the same work.
   std::optional<std::pair<std::int64_t, std::string>> found;
   if (check_handle(handle) && passphrase.size() <= 1024) {
@@ -346,17 +366,21 @@ Result<std::string> Accounts::login(std::string_view handle, std::string_view pa
   const std::string_view pw = passphrase.size() <= 1024 ? passphrase : passphrase.substr(0, 1024);
   const bool match = crypto::verify_passphrase(found ? found->second : dummy_hash_, pw);
   if (!found || !match) return unauthenticated(std::string(kWrongLogin));
+  return AccountId(found->first);
+}
 
+Result<std::string> Accounts::issue_session(AccountId account, bool second_factor) {
   std::string token = crypto::random_token(32);
   const auto token_hash = to_blob(crypto::keyed_hash(key_, "session", token));
   const auto now = clock_.now();
   VECHE_TRY(store::with_write(db_, [&](store::Transaction& tx) -> Status {
     VECHE_TRY(tx.exec("DELETE FROM sessions WHERE account_id = ? AND expires_at <= ?",
-                      {found->first, core::to_unix(now)}));
+                      {account.value(), core::to_unix(now)}));
     VECHE_TRY(tx.exec(
-        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?)",
-        {token_hash, found->first, core::to_unix(now), core::to_unix(now + kSessionLifetime)}));
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at, second_factor) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {token_hash, account.value(), core::to_unix(now), core::to_unix(now + kSessionLifetime),
+         std::int64_t{second_factor ? 1 : 0}}));
     return ok();
   }));
   return token;
@@ -367,12 +391,13 @@ Result<Session> Accounts::session(std::string_view token) const {
   const auto token_hash = to_blob(crypto::keyed_hash(key_, "session", token));
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
   VECHE_ASSIGN_OR_RETURN(
-      auto rows, tx->query("SELECT s.account_id, a.handle, s.expires_at FROM sessions s JOIN "
-                           "accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND "
-                           "s.expires_at > ?",
+      auto rows, tx->query("SELECT s.account_id, a.handle, s.expires_at, s.second_factor FROM "
+                           "sessions s JOIN accounts a ON a.id = s.account_id WHERE "
+                           "s.token_hash = ? AND s.expires_at > ?",
                            {token_hash, core::to_unix(clock_.now())}));
   if (rows.empty()) return unauthenticated("Please log in.");
-  return Session{AccountId(rows[0].int64(0)), rows[0].text(1), core::from_unix(rows[0].int64(2))};
+  return Session{AccountId(rows[0].int64(0)), rows[0].text(1), core::from_unix(rows[0].int64(2)),
+                 rows[0].int64(3) == 1};
 }
 
 Status Accounts::logout(std::string_view token) {

@@ -60,6 +60,7 @@ struct Session {
   AccountId account;
   std::string handle;
   core::TimePoint expires_at;
+  bool second_factor = false;  // the login passed TOTP (factors.hpp)
 };
 
 // How many codes of an organization are in each state. Expired counts unused codes past
@@ -115,8 +116,13 @@ class Accounts {
 
   // A new session token (43 characters) for a correct handle and passphrase. Other sessions of
   // the account are unaffected. kUnauthenticated with one message for a wrong passphrase and
-  // an unknown handle alike.
+  // an unknown handle alike. kFailedPrecondition when the account has TOTP: Factors::login
+  // then asks for the code.
   Result<std::string> login(std::string_view handle, std::string_view passphrase);
+  // login()'s first half: the account of a correct handle and passphrase, same errors, same work.
+  Result<AccountId> verify_login(std::string_view handle, std::string_view passphrase) const;
+  // login()'s second half: a new session for `account`, marked when it passed TOTP.
+  Result<std::string> issue_session(AccountId account, bool second_factor);
   // kUnauthenticated for an unknown or expired token.
   Result<Session> session(std::string_view token) const;
   // Ends one session (nothing happens for an unknown token).
