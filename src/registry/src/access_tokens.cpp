@@ -61,7 +61,7 @@ const std::vector<Scope>& all_scopes() {
 
 Result<std::string> Factors::create_token(AccountId account, std::string_view name,
                                           const std::vector<Scope>& scopes,
-                                          std::chrono::days valid_for) {
+                                          std::chrono::days valid_for, bool second_factor) {
   if (name.empty() || name.size() > 64 || !core::is_valid_utf8(name) ||
       name.find_first_of(std::string_view("\0\n\r\t", 4)) != std::string_view::npos) {
     return invalid_argument("A token name is 1 to 64 characters of text.");
@@ -88,9 +88,9 @@ Result<std::string> Factors::create_token(AccountId account, std::string_view na
                       {account.value(), core::to_unix(now)}));
     VECHE_TRY(
         tx.exec("INSERT INTO access_tokens (account_id, token_hash, name, scopes, "
-                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "created_at, expires_at, second_factor) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 {account.value(), hash, std::string(name), join_scopes(scopes), core::to_unix(now),
-                 core::to_unix(now + valid_for)}));
+                 core::to_unix(now + valid_for), std::int64_t{second_factor ? 1 : 0}}));
     return append_audit_entry(tx, now, handle, "token.create",
                               fmt::format("{}: {}", handle, join_scopes(scopes)), false);
   }));
@@ -144,16 +144,18 @@ Result<TokenAuth> Factors::authenticate_token(std::string_view token) {
   {
     VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
     VECHE_ASSIGN_OR_RETURN(
-        auto rows, tx->query("SELECT t.id, t.account_id, a.handle, t.scopes, t.last_used_day "
-                             "FROM access_tokens t JOIN accounts a ON a.id = t.account_id "
-                             "WHERE t.token_hash = ? AND t.expires_at > ?",
-                             {hash, core::to_unix(now)}));
+        auto rows,
+        tx->query("SELECT t.id, t.account_id, a.handle, t.scopes, t.last_used_day, "
+                  "t.second_factor FROM access_tokens t JOIN accounts a ON a.id = t.account_id "
+                  "WHERE t.token_hash = ? AND t.expires_at > ?",
+                  {hash, core::to_unix(now)}));
     if (rows.empty()) return unauthenticated(std::string(kBadToken));
     auth.token_id = rows[0].int64(0);
     auth.account = AccountId(rows[0].int64(1));
     auth.handle = rows[0].text(2);
     auth.scopes = split_scopes(rows[0].text(3));
     last_day = rows[0].opt_int64(4);
+    auth.second_factor = rows[0].int64(5) == 1;
   }
   // At most one write per token and day.
   if (!last_day || *last_day != day_of(now)) {

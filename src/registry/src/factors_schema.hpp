@@ -9,8 +9,9 @@
 // - login_challenges: the pending state between the passphrase and the TOTP code (keyed hash of
 //   a random token held in a short-lived cookie), with its count of wrong codes.
 // - recovery_codes: Argon2id hash of the account's one recovery code.
-// - access_tokens: personal access tokens as keyed hashes, with name, scopes and expiry; the
-//   day of last use only (not the time), updated at most once a day.
+// - access_tokens: personal access tokens as keyed hashes, with name, scopes and expiry; whether
+//   the session that made it had passed the second factor; the day of last use only (not the
+//   time), updated at most once a day.
 #pragma once
 
 #include <string_view>
@@ -46,6 +47,7 @@ CREATE TABLE access_tokens (
   scopes TEXT NOT NULL,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
+  second_factor INTEGER NOT NULL DEFAULT 0,
   last_used_day INTEGER
 );
 CREATE INDEX access_tokens_account ON access_tokens (account_id);
@@ -80,6 +82,7 @@ CREATE TABLE access_tokens (
   scopes TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   expires_at BIGINT NOT NULL,
+  second_factor BIGINT NOT NULL DEFAULT 0,
   last_used_day BIGINT
 );
 CREATE INDEX access_tokens_account ON access_tokens (account_id);

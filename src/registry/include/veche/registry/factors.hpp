@@ -79,6 +79,7 @@ struct TokenAuth {
   std::string handle;
   std::int64_t token_id = 0;
   std::vector<Scope> scopes;
+  bool second_factor = false;  // made in a session that had passed the second factor
 };
 
 class Factors {
@@ -135,9 +136,11 @@ class Factors {
   // --- Personal access tokens ---
   // A new token ("veche_pat_" + 43 characters), shown once. `name` 1..64 characters of text,
   // scopes not empty, validity 1..kMaxTokenDays days. kInvalidArgument otherwise;
-  // kResourceExhausted past kMaxTokensPerAccount live tokens.
+  // kResourceExhausted past kMaxTokensPerAccount live tokens. `second_factor`: the session
+  // making it had passed TOTP; a token carries role powers only then.
   Result<std::string> create_token(AccountId account, std::string_view name,
-                                   const std::vector<Scope>& scopes, std::chrono::days valid_for);
+                                   const std::vector<Scope>& scopes, std::chrono::days valid_for,
+                                   bool second_factor = false);
   // The account's tokens, newest first (expired ones included and marked).
   Result<std::vector<AccessTokenInfo>> tokens(AccountId account) const;
   // kNotFound when the account has no token with that id.
