@@ -274,6 +274,8 @@ Response Site::Impl::account_form(const Request& req, const std::string& name, D
   if (!error_message.empty()) data.set("error", translator.tr(l, error_message));
   Response r = page(req, name, std::move(data), translator.tr(l, title), status);
   if (!set_cookie.empty()) r.header("Set-Cookie", set_cookie);
+  // Forms carry CSRF tokens and some pages show a secret once: never stored by a cache.
+  std::erase_if(r.headers, [](const auto& h) { return h.first == "Cache-Control"; });
   r.header("Cache-Control", "no-store");
   return r;
 }

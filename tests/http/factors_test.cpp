@@ -1,0 +1,365 @@
+// Second factors through the site (no socket): the recovery code after joining and /recover,
+// TOTP enrolment and the two-step login, personal access tokens on the API (bearer needs no
+// CSRF, cookie writes do, revoked tokens get 401), and the second factor of role holders.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "veche/crypto/bytes.hpp"
+#include "veche/crypto/otp.hpp"
+#include "veche/crypto/random.hpp"
+#include "veche/http/site.hpp"
+#include "veche/registry/accounts.hpp"
+#include "veche/registry/registry.hpp"
+
+namespace veche::http {
+namespace {
+
+constexpr std::string_view kPass = "birch bark letter 1351";
+
+class FactorsSiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::initialize());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("veche-factors-site-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = store::open((dir_ / "v.db").string());
+    ASSERT_TRUE(db) << db.error().message;
+    db_ = std::move(*db);
+    ASSERT_TRUE(store::migrate(*db_, registry::migrations()));
+    ASSERT_TRUE(registry::load_demo(*db_, clock_));
+    SiteOptions o;
+    o.web_root = VECHE_SOURCE_DIR "/web";
+    o.locale_dir = VECHE_LOCALE_DIR;
+    o.version = "test";
+    o.data_key_file = (dir_ / "data.key").string();
+    auto site = Site::create(o, *db_, clock_);
+    ASSERT_TRUE(site) << site.error().message;
+    site_ = std::move(*site);
+    auto key = registry::load_or_create_data_key((dir_ / "data.key").string());
+    ASSERT_TRUE(key);
+    key_ = std::move(*key);
+    accounts_ = std::make_unique<registry::Accounts>(*db_, clock_, key_);
+  }
+  void TearDown() override {
+    site_.reset();
+    accounts_.reset();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A browser in miniature: keeps cookies between requests (unless `with_cookies` is false,
+  // as for an API client) and sends `extra` headers.
+  Response send(Method m, std::string path, std::string body = "",
+                std::map<std::string, std::string> extra = {}, bool with_cookies = true) {
+    Request r;
+    r.method = m;
+    const auto q = path.find('?');
+    if (q != std::string::npos) {
+      auto query = parse_form(path.substr(q + 1));
+      if (query) r.query = std::move(*query);
+      path.resize(q);
+    }
+    r.path = std::move(path);
+    r.headers["accept-language"] = "en";
+    r.headers["content-type"] = "application/x-www-form-urlencoded";
+    for (auto& [k, v] : extra) r.headers[k] = v;
+    if (with_cookies) r.cookies = cookies_;
+    r.body = std::move(body);
+    r.request_id = "t";
+    Response resp = site_->handle(r);
+    if (!with_cookies) return resp;
+    for (const auto& [name, value] : resp.headers) {
+      if (name != "Set-Cookie") continue;
+      const auto eq = value.find('=');
+      const auto semi = value.find(';');
+      const auto cookie_name = value.substr(0, eq);
+      const auto cookie_value = value.substr(eq + 1, semi - eq - 1);
+      if (cookie_value.empty()) {
+        cookies_.erase(cookie_name);
+      } else {
+        cookies_[cookie_name] = cookie_value;
+      }
+    }
+    return resp;
+  }
+  // The text of the first element with id="<id>" (no nested tags).
+  static std::string by_id(const std::string& html, const std::string& id) {
+    const auto at = html.find("id=\"" + id + "\"");
+    if (at == std::string::npos) return {};
+    const auto start = html.find('>', at) + 1;
+    return html.substr(start, html.find('<', start) - start);
+  }
+  static std::string csrf_in(const std::string& html) {
+    const std::string marker = "name=\"csrf\" value=\"";
+    const auto at = html.find(marker);
+    if (at == std::string::npos) return {};
+    const auto start = at + marker.size();
+    return html.substr(start, html.find('"', start) - start);
+  }
+  static std::string header(const Response& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name) return v;
+    }
+    return {};
+  }
+  std::string join(const std::string& handle) {
+    auto codes = accounts_->issue_codes("northern-forum", 1, std::chrono::days(7), "operator");
+    EXPECT_TRUE(codes);
+    const auto csrf = csrf_in(send(Method::kGet, "/join").body);
+    auto r = send(Method::kPost, "/join",
+                  "csrf=" + csrf + "&code=" + codes->front() + "&handle=" + handle +
+                      "&passphrase=" + percent_encode(kPass));
+    EXPECT_EQ(r.status, 303) << r.body;
+    return by_id(send(Method::kGet, "/login?joined=1").body, "recovery-code");
+  }
+  Response login(const std::string& handle, std::string_view pass = kPass) {
+    const auto csrf = csrf_in(send(Method::kGet, "/login").body);
+    return send(Method::kPost, "/login",
+                "csrf=" + csrf + "&handle=" + handle + "&passphrase=" + percent_encode(pass));
+  }
+  std::string code_now(const std::string& secret_b32, int offset = 0) const {
+    auto raw = crypto::from_base32(secret_b32);
+    EXPECT_TRUE(raw);
+    return crypto::totp(*raw, core::to_unix(clock_.now()) + offset * 30);
+  }
+  // Turns TOTP on from /me/security; returns the secret shown.
+  std::string enrol() {
+    const auto page = send(Method::kGet, "/me/security");
+    EXPECT_EQ(page.status, 200);
+    auto begun = send(Method::kPost, "/me/totp/begin", "csrf=" + csrf_in(page.body));
+    EXPECT_EQ(begun.status, 200) << begun.body;
+    const auto secret = by_id(begun.body, "totp-secret");
+    EXPECT_EQ(secret.size(), 32u);
+    auto done = send(Method::kPost, "/me/totp/confirm",
+                     "csrf=" + csrf_in(begun.body) + "&code=" + code_now(secret));
+    EXPECT_EQ(done.status, 303) << done.body;
+    EXPECT_EQ(header(done, "Location"), "/me/security?done=totp-on");
+    clock_.advance(std::chrono::seconds(30));
+    return secret;
+  }
+  std::string make_token(const std::string& scopes_form, int* status = nullptr) {
+    const auto page = send(Method::kGet, "/me/tokens");
+    auto r = send(Method::kPost, "/me/tokens",
+                  "csrf=" + csrf_in(page.body) + "&name=script&" + scopes_form + "&days=30");
+    if (status != nullptr) *status = r.status;
+    return by_id(r.body, "token-value");
+  }
+  static boost::json::object json_of(const Response& r) {
+    return boost::json::parse(r.body).as_object();
+  }
+
+  core::ManualClock clock_{core::from_unix(1'790'000'000)};
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<Site> site_;
+  crypto::SecretBytes key_;
+  std::unique_ptr<registry::Accounts> accounts_;
+  std::map<std::string, std::string> cookies_;
+};
+
+TEST_F(FactorsSiteTest, TheRecoveryCodeIsShownOnceAfterJoiningAndResetsThePassphrase) {
+  const auto code = join("marfa");
+  ASSERT_EQ(code.size(), 19u) << code;
+  EXPECT_EQ(by_id(send(Method::kGet, "/login?joined=1").body, "recovery-code"), "")
+      << "shown only once";
+  ASSERT_EQ(login("marfa").status, 303);
+  const auto old_session = cookies_["veche_session"];
+
+  const auto form = send(Method::kGet, "/recover");
+  ASSERT_EQ(form.status, 200);
+  auto wrong = send(Method::kPost, "/recover",
+                    "csrf=" + csrf_in(form.body) +
+                        "&handle=marfa&code=AAAA-BBBB-CCCC-DDDD&passphrase=another+long+one");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_NE(wrong.body.find("The handle or the recovery code is wrong."), std::string::npos);
+  EXPECT_EQ(send(Method::kPost, "/recover", "handle=marfa&code=" + code).status, 403)
+      << "no CSRF token";
+
+  auto done = send(
+      Method::kPost, "/recover",
+      "csrf=" + csrf_in(form.body) + "&handle=marfa&code=" + code + "&passphrase=another+long+one");
+  ASSERT_EQ(done.status, 200) << done.body;
+  const auto fresh = by_id(done.body, "recovery-code");
+  EXPECT_EQ(fresh.size(), 19u);
+  EXPECT_NE(fresh, code);
+  EXPECT_EQ(header(done, "Cache-Control"), "no-store");
+  EXPECT_FALSE(accounts_->session(old_session)) << "every session ended";
+  EXPECT_EQ(login("marfa").status, 401);
+  EXPECT_EQ(login("marfa", "another long one").status, 303);
+}
+
+TEST_F(FactorsSiteTest, TotpIsEnrolledWithAQrCodeAndThenAsksForTheSecondStep) {
+  join("sadko");
+  ASSERT_EQ(login("sadko").status, 303);
+  const auto page = send(Method::kGet, "/me/security");
+  auto begun = send(Method::kPost, "/me/totp/begin", "csrf=" + csrf_in(page.body));
+  ASSERT_EQ(begun.status, 200);
+  const auto secret = by_id(begun.body, "totp-secret");
+  EXPECT_NE(begun.body.find("<svg"), std::string::npos) << "the QR code is inline SVG";
+  EXPECT_NE(begun.body.find("otpauth://totp/Veche:sadko?secret=" + secret), std::string::npos);
+  EXPECT_EQ(header(begun, "Cache-Control"), "no-store");
+  // A wrong code keeps the enrolment pending and shows the same key again.
+  auto wrong =
+      send(Method::kPost, "/me/totp/confirm", "csrf=" + csrf_in(begun.body) + "&code=000000");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(by_id(wrong.body, "totp-secret"), secret);
+  auto done = send(Method::kPost, "/me/totp/confirm",
+                   "csrf=" + csrf_in(begun.body) + "&code=" + code_now(secret));
+  ASSERT_EQ(done.status, 303);
+  EXPECT_EQ(by_id(send(Method::kGet, "/me").body, "totp-summary"), "Switched on");
+  const auto secure_page = send(Method::kGet, "/me/security?done=totp-on");
+  EXPECT_EQ(secure_page.body.find(secret), std::string::npos) << "the key is not shown again";
+
+  // Logging in now stops at the second step: no session without the code.
+  const auto before = cookies_["veche_session"];
+  auto first = login("sadko");
+  ASSERT_EQ(first.status, 303);
+  EXPECT_EQ(header(first, "Location"), "/login/totp");
+  EXPECT_TRUE(header(first, "Set-Cookie").starts_with("veche_login="))
+      << header(first, "Set-Cookie");
+  EXPECT_EQ(cookies_["veche_session"], before) << "no new session yet";
+  const auto form = send(Method::kGet, "/login/totp");
+  ASSERT_EQ(form.status, 200);
+  auto bad = send(Method::kPost, "/login/totp", "csrf=" + csrf_in(form.body) + "&code=123456");
+  EXPECT_EQ(bad.status, 403);
+  EXPECT_NE(bad.body.find("This code is not right."), std::string::npos);
+  EXPECT_EQ(send(Method::kPost, "/login/totp", "code=" + code_now(secret)).status, 403)
+      << "no CSRF token";
+  clock_.advance(std::chrono::seconds(30));
+  auto ok = send(Method::kPost, "/login/totp",
+                 "csrf=" + csrf_in(form.body) + "&code=" + code_now(secret));
+  ASSERT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(header(ok, "Location"), "/me");
+  ASSERT_TRUE(cookies_.count("veche_session"));
+  EXPECT_NE(cookies_["veche_session"], before) << "the session id changes at login";
+  EXPECT_FALSE(accounts_->session(before)) << "and the old session ends";
+  EXPECT_TRUE(accounts_->session(cookies_["veche_session"])->second_factor);
+  EXPECT_FALSE(cookies_.count("veche_login"));
+}
+
+TEST_F(FactorsSiteTest, TheSecondStepIsRateLimited) {
+  join("bylina");
+  ASSERT_EQ(login("bylina").status, 303);
+  const auto secret = enrol();
+  ASSERT_EQ(login("bylina").status, 303);
+  const auto csrf = csrf_in(send(Method::kGet, "/login/totp").body);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=999999").status, 403);
+  }
+  EXPECT_EQ(send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=" + code_now(secret)).status,
+            429);
+  clock_.advance(std::chrono::seconds(60));
+  auto over = send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=" + code_now(secret));
+  EXPECT_EQ(over.status, 401) << "five wrong codes end the login attempt";
+  EXPECT_NE(over.body.find("Please log in again."), std::string::npos);
+}
+
+TEST_F(FactorsSiteTest, BearerTokensNeedNoCsrfCookieWritesDoAndRevokedTokensGet401) {
+  join("ladoga");
+  ASSERT_EQ(login("ladoga").status, 303);
+  const auto token = make_token("scope=read&scope=vote");
+  ASSERT_TRUE(token.starts_with("veche_pat_")) << token;
+  const auto listing = send(Method::kGet, "/me/tokens");
+  EXPECT_EQ(listing.body.find(token), std::string::npos) << "shown only once";
+  EXPECT_NE(listing.body.find("read, vote"), std::string::npos);
+
+  const std::map<std::string, std::string> bearer = {{"authorization", "Bearer " + token}};
+  auto me = send(Method::kGet, "/api/v1/me", "", bearer, false);
+  ASSERT_EQ(me.status, 200) << me.body;
+  auto o = json_of(me);
+  EXPECT_EQ(o["handle"].as_string(), "ladoga");
+  EXPECT_EQ(o["via"].as_string(), "token");
+  EXPECT_EQ(o["scopes"].as_array().size(), 2u);
+  EXPECT_FALSE(o.contains("csrf_token"));
+
+  auto tokens = json_of(send(Method::kGet, "/api/v1/me/tokens", "", bearer, false));
+  ASSERT_EQ(tokens["tokens"].as_array().size(), 1u);
+  const auto id = tokens["tokens"].as_array()[0].as_object().at("id").as_int64();
+
+  // With the session cookie, a write needs the CSRF token in a header.
+  const auto second = make_token("scope=read");
+  auto second_id = json_of(send(Method::kGet, "/api/v1/me/tokens"))["tokens"]
+                       .as_array()[0]
+                       .as_object()
+                       .at("id")
+                       .as_int64();
+  const auto path = "/api/v1/me/tokens/" + std::to_string(second_id);
+  EXPECT_EQ(send(Method::kDelete, path).status, 403);
+  EXPECT_EQ(send(Method::kDelete, path, "", {{"x-csrf-token", "forged"}}).status, 403);
+  const auto csrf =
+      std::string(json_of(send(Method::kGet, "/api/v1/me"))["csrf_token"].as_string());
+  EXPECT_EQ(send(Method::kDelete, path, "", {{"x-csrf-token", csrf}}).status, 200);
+  EXPECT_EQ(
+      send(Method::kGet, "/api/v1/me", "", {{"authorization", "Bearer " + second}}, false).status,
+      401);
+
+  // With the bearer token, no CSRF token at all.
+  auto revoked =
+      send(Method::kDelete, "/api/v1/me/tokens/" + std::to_string(id), "", bearer, false);
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+  auto after = send(Method::kGet, "/api/v1/me", "", bearer, false);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(header(after, "WWW-Authenticate"), "Bearer");
+  EXPECT_NE(json_of(after)["error"].as_object()["message"].as_string().find("revoked"),
+            std::string::npos);
+  // A bad token never falls back to the session cookie of the same request.
+  EXPECT_EQ(send(Method::kGet, "/api/v1/me", "", bearer).status, 401);
+  EXPECT_EQ(send(Method::kGet, "/api/v1/me").status, 200);
+  EXPECT_EQ(send(Method::kGet, "/api/v1/me", "", {}, false).status, 401);
+}
+
+TEST_F(FactorsSiteTest, RoleHoldersWithoutTheSecondFactorAreToldAndCannotMakeTokens) {
+  join("posadnik");
+  ASSERT_TRUE(
+      accounts_->grant_role("operator", "posadnik", registry::Role::kRegistrar, "northern-forum"));
+  ASSERT_EQ(login("posadnik").status, 303);
+  auto me = send(Method::kGet, "/me");
+  EXPECT_NE(me.body.find("Your roles need a second factor."), std::string::npos);
+  auto api = json_of(send(Method::kGet, "/api/v1/me"));
+  EXPECT_FALSE(api["second_factor"].as_bool());
+  int status = 0;
+  EXPECT_EQ(make_token("scope=registrar", &status), "");
+  EXPECT_EQ(status, 403);
+
+  const auto secret = enrol();
+  api = json_of(send(Method::kGet, "/api/v1/me"));
+  EXPECT_TRUE(api["second_factor"].as_bool()) << "confirming the app in this session counts";
+  const auto token = make_token("scope=registrar&scope=read", &status);
+  EXPECT_EQ(status, 200);
+  auto via_token =
+      json_of(send(Method::kGet, "/api/v1/me", "", {{"authorization", "Bearer " + token}}, false));
+  EXPECT_TRUE(via_token["second_factor"].as_bool());
+  // The app cannot be turned off while a role needs it.
+  const auto page = send(Method::kGet, "/me/security");
+  EXPECT_EQ(page.body.find("/me/totp/disable"), std::string::npos);
+  EXPECT_EQ(send(Method::kPost, "/me/totp/disable",
+                 "csrf=" + csrf_in(page.body) + "&code=" + code_now(secret))
+                .status,
+            403);
+}
+
+TEST_F(FactorsSiteTest, BadTokenFormsAreRefusedWithTheReason) {
+  join("onega");
+  ASSERT_EQ(login("onega").status, 303);
+  int status = 0;
+  make_token("scope=admin", &status);
+  EXPECT_EQ(status, 400);
+  make_token("", &status);
+  EXPECT_EQ(status, 400);
+  const auto page = send(Method::kGet, "/me/tokens");
+  auto r = send(Method::kPost, "/me/tokens",
+                "csrf=" + csrf_in(page.body) + "&name=x&scope=read&days=999");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("A token is valid for 1 to 365 days."), std::string::npos);
+  EXPECT_EQ(send(Method::kPost, "/me/tokens", "name=x&scope=read&days=3").status, 403);
+  EXPECT_EQ(send(Method::kPost, "/me/tokens/abc/revoke", "csrf=" + csrf_in(page.body)).status, 404);
+  EXPECT_EQ(send(Method::kPost, "/me/tokens/77/revoke", "csrf=" + csrf_in(page.body)).status, 404);
+}
+
+}  // namespace
+}  // namespace veche::http
