@@ -199,6 +199,19 @@ Status RangeProof::verify(const ProofContext& ctx, const PublicKey& key, const C
 Status RangeProof::add_to_batch(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
                                 std::span<const std::uint64_t> values, BatchVerifier& batch,
                                 core::Random& rng, ByteView ct_bytes) const {
+  Scalar alpha_coeff;
+  Scalar beta_coeff;
+  VECHE_TRY(
+      add_to_batch_split(ctx, key, ct, values, batch, rng, ct_bytes, alpha_coeff, beta_coeff));
+  batch.add(alpha_coeff, ct.alpha);
+  batch.add(beta_coeff, ct.beta);
+  return ok();
+}
+
+Status RangeProof::add_to_batch_split(const ProofContext& ctx, const PublicKey& key,
+                                      const Ciphertext& ct, std::span<const std::uint64_t> values,
+                                      BatchVerifier& batch, core::Random& rng, ByteView ct_bytes,
+                                      Scalar& alpha_coeff, Scalar& beta_coeff) const {
   if (branches.size() != values.size()) {
     return invalid_argument("range proof: " + std::to_string(branches.size()) + " branches for " +
                             std::to_string(values.size()) + " values");
@@ -210,8 +223,6 @@ Status RangeProof::add_to_batch(const ProofContext& ctx, const PublicKey& key, c
   }
   // Equations per branch j (weights r1, r2):
   //   z_j·G − c_j·α − A_j = O   and   z_j·h − c_j·β + c_j·v_j·G − B_j = O
-  Scalar alpha_coeff;
-  Scalar beta_coeff;
   for (std::size_t j = 0; j < branches.size(); ++j) {
     const auto& br = branches[j];
     const Scalar r1 = BatchVerifier::weight(rng);
@@ -224,8 +235,6 @@ Status RangeProof::add_to_batch(const ProofContext& ctx, const PublicKey& key, c
     batch.add(-r1, br.a);
     batch.add(-r2, br.b);
   }
-  batch.add(alpha_coeff, ct.alpha);
-  batch.add(beta_coeff, ct.beta);
   return ok();
 }
 

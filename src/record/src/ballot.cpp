@@ -144,12 +144,13 @@ Result<Ballot> parse_ballot(const json::object& payload, const std::vector<Quest
     for (std::size_t c = 0; c < choices->size(); ++c) {
       detail::ObjectReader rc(choices->at(c), where + ".choices[" + std::to_string(c) + "]");
       VECHE_TRY(rc.expect_keys({"c", "proof"}));
-      VECHE_ASSIGN_OR_RETURN(crypto::Ciphertext ct, rc.ciphertext("c"));
+      std::array<std::uint8_t, 64> encoded{};
+      VECHE_ASSIGN_OR_RETURN(crypto::Ciphertext ct, rc.ciphertext("c", encoded));
       VECHE_ASSIGN_OR_RETURN(crypto::Bytes pb, rc.hex("proof", 2 * 128));
       auto proof = crypto::RangeProof::from_bytes(pb, 2);
       if (!proof) return invalid_argument(rc.where() + ".proof: " + proof.error().message);
       ans.choices.push_back(ct);
-      ans.choice_bytes.push_back(ct.to_bytes());
+      ans.choice_bytes.push_back(encoded);
       ans.proofs.push_back(std::move(proof).value());
     }
     const std::size_t k = sum_values(questions[q]).size();
@@ -168,10 +169,17 @@ Result<Ballot> parse_ballot(const json::object& payload, const std::vector<Quest
 Status verify_ballot(const Ballot& ballot, const json::object& payload,
                      const std::vector<Question>& questions, const crypto::PublicKey& key,
                      const crypto::Digest& fingerprint) {
+  return verify_ballot(ballot, check_payload_signature(payload, "ballot", ballot.credential),
+                       questions, key, fingerprint);
+}
+
+Status verify_ballot(const Ballot& ballot, const Status& signature,
+                     const std::vector<Question>& questions, const crypto::PublicKey& key,
+                     const crypto::Digest& fingerprint) {
   if (ballot.election != fingerprint) {
     return invalid_argument("the ballot names another election fingerprint");
   }
-  VECHE_TRY(check_payload_signature(payload, "ballot", ballot.credential));
+  VECHE_TRY(signature);
   const auto ctx = crypto::ProofContext::for_voter(fingerprint, ballot.credential.bytes());
   for (std::size_t q = 0; q < questions.size(); ++q) {
     const auto& ans = ballot.answers[q];
@@ -196,26 +204,48 @@ Status verify_ballot_batched(const Ballot& ballot, const json::object& payload,
                              const std::vector<Question>& questions, const crypto::PublicKey& key,
                              const crypto::Digest& fingerprint, crypto::BatchVerifier& batch,
                              core::Random& rng) {
+  return verify_ballot_batched(ballot,
+                               check_payload_signature(payload, "ballot", ballot.credential),
+                               questions, key, fingerprint, batch, rng);
+}
+
+Status verify_ballot_batched(const Ballot& ballot, const Status& signature,
+                             const std::vector<Question>& questions, const crypto::PublicKey& key,
+                             const crypto::Digest& fingerprint, crypto::BatchVerifier& batch,
+                             core::Random& rng) {
   if (ballot.election != fingerprint) {
     return invalid_argument("the ballot names another election fingerprint");
   }
-  VECHE_TRY(check_payload_signature(payload, "ballot", ballot.credential));
+  VECHE_TRY(signature);
   const auto ctx = crypto::ProofContext::for_voter(fingerprint, ballot.credential.bytes());
+  std::array<crypto::Scalar, kMaxChoices> alpha{};
+  std::array<crypto::Scalar, kMaxChoices> beta{};
   for (std::size_t q = 0; q < questions.size(); ++q) {
     const auto& ans = ballot.answers[q];
+    const std::size_t n = ans.choices.size();
     crypto::Ciphertext sum{crypto::Point(), crypto::Point()};
-    for (std::size_t c = 0; c < ans.choices.size(); ++c) {
-      auto st = ans.proofs[c].add_to_batch(ctx, key, ans.choices[c], kZeroOne, batch, rng,
-                                           ans.choice_bytes[c]);
+    for (std::size_t c = 0; c < n; ++c) {
+      alpha[c] = crypto::Scalar();
+      beta[c] = crypto::Scalar();
+      auto st = ans.proofs[c].add_to_batch_split(ctx, key, ans.choices[c], kZeroOne, batch, rng,
+                                                 ans.choice_bytes[c], alpha[c], beta[c]);
       if (!st) {
         return invalid_argument("question " + std::to_string(q + 1) + " choice " +
                                 std::to_string(c + 1) + ": " + st.error().message);
       }
       sum += ans.choices[c];
     }
-    auto st = ans.sum.add_to_batch(ctx, key, sum, sum_values(questions[q]), batch, rng);
+    // The sum's α and β are Σ α_c and Σ β_c: its coefficients go onto every choice (§13).
+    crypto::Scalar sum_alpha;
+    crypto::Scalar sum_beta;
+    auto st = ans.sum.add_to_batch_split(ctx, key, sum, sum_values(questions[q]), batch, rng, {},
+                                         sum_alpha, sum_beta);
     if (!st) {
       return invalid_argument("question " + std::to_string(q + 1) + " sum: " + st.error().message);
+    }
+    for (std::size_t c = 0; c < n; ++c) {
+      batch.add(alpha[c] + sum_alpha, ans.choices[c].alpha);
+      batch.add(beta[c] + sum_beta, ans.choices[c].beta);
     }
   }
   return ok();

@@ -1,7 +1,9 @@
 // docs/protocol.md §10.1 (events, hash chain), §10.2 (canonical form, signatures).
 #include "veche/record/board.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <thread>
 
 #include "json_reader.hpp"
 #include "veche/crypto/hash.hpp"
@@ -36,31 +38,66 @@ Result<Event> parse_event_line(std::string_view line, std::size_t line_no) {
   VECHE_ASSIGN_OR_RETURN(e.prev, r.digest("prev"));
   VECHE_ASSIGN_OR_RETURN(e.type, r.text("type", 64));
   VECHE_ASSIGN_OR_RETURN(const json::object* payload, r.object("payload"));
-  e.payload = json::serialize(*payload);
   VECHE_ASSIGN_OR_RETURN(e.hash, r.digest("hash"));
+  // The line is canonical, so the payload's canonical bytes are the text between the fixed
+  // prefix and the fixed `,"hash":"…"}` suffix (event_line): no need to serialize it again.
+  const std::string prefix =
+      "{\"seq\":" + std::to_string(e.seq) + ",\"prev\":\"" + crypto::to_hex(e.prev) +
+      "\",\"type\":" + json::serialize(json::value(e.type)) + ",\"payload\":";
+  constexpr std::size_t kSuffix = 9 + 64 + 2;  // ,"hash":" … "}
+  if (line.size() >= prefix.size() + kSuffix && line.starts_with(prefix)) {
+    e.payload = std::string(line.substr(prefix.size(), line.size() - prefix.size() - kSuffix));
+  } else {
+    e.payload = json::serialize(*payload);
+  }
   return e;
 }
 
-Result<std::vector<Event>> parse_board(std::string_view text) {
-  std::vector<Event> events;
+Result<std::vector<Event>> parse_board(std::string_view text) { return parse_board(text, 1); }
+
+Result<std::vector<Event>> parse_board(std::string_view text, unsigned threads) {
+  std::vector<std::string_view> lines;
   std::size_t pos = 0;
-  std::size_t line_no = 1;
+  bool unterminated = false;  // reported after the lines before it, as a serial reader would
   while (pos < text.size()) {
     const std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) {
-      return invalid_argument("line " + std::to_string(line_no) + ": missing final newline");
+      unterminated = true;
+      break;
     }
-    if (events.size() >= kMaxEvents) return too_large("more than 10,000,000 events");
-    VECHE_ASSIGN_OR_RETURN(Event e, parse_event_line(text.substr(pos, nl - pos), line_no));
-    if (e.seq != events.size()) {
-      return invalid_argument("line " + std::to_string(line_no) + ": seq " + std::to_string(e.seq) +
-                              " where " + std::to_string(events.size()) + " was expected");
-    }
-    events.push_back(std::move(e));
+    if (lines.size() >= kMaxEvents) return too_large("more than 10,000,000 events");
+    lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
-    ++line_no;
   }
-  if (events.empty()) return invalid_argument("the record is empty");
+  if (lines.empty() && !unterminated) return invalid_argument("the record is empty");
+  // Lines parse independently; the first bad line (in order) is reported whatever the threads.
+  std::vector<Result<Event>> parsed(lines.size(), Result<Event>(invalid_argument("not parsed")));
+  auto work = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < lines.size(); i += step) {
+      parsed[i] = parse_event_line(lines[i], i + 1);
+    }
+  };
+  threads = std::clamp<unsigned>(threads, 1, 64);
+  if (threads == 1 || lines.size() < 64) {
+    work(0, 1);
+  } else {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t, threads);
+  }
+  std::vector<Event> events;
+  events.reserve(lines.size());
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (!parsed[i]) return std::move(parsed[i]).error();
+    if (parsed[i]->seq != i) {
+      return invalid_argument("line " + std::to_string(i + 1) + ": seq " +
+                              std::to_string(parsed[i]->seq) + " where " + std::to_string(i) +
+                              " was expected");
+    }
+    events.push_back(std::move(parsed[i]).value());
+  }
+  if (unterminated) {
+    return invalid_argument("line " + std::to_string(lines.size() + 1) + ": missing final newline");
+  }
   return events;
 }
 
@@ -86,8 +123,12 @@ std::string Board::serialize() const {
 
 namespace {
 
+crypto::Digest signed_digest_of_bytes(std::string_view type, std::string_view unsigned_bytes) {
+  return crypto::h32("signed").add(type).add(unsigned_bytes).digest32();
+}
+
 crypto::Digest signed_digest(std::string_view type, const json::object& unsigned_payload) {
-  return crypto::h32("signed").add(type).add(json::serialize(unsigned_payload)).digest32();
+  return signed_digest_of_bytes(type, json::serialize(unsigned_payload));
 }
 
 }  // namespace
@@ -124,6 +165,32 @@ Status check_payload_signature(const json::object& payload, std::string_view typ
   unsigned_payload.erase("sig");
   const crypto::Digest d = signed_digest(type, unsigned_payload);
   return signer.verify(d, sig);
+}
+
+Status check_payload_signature_bytes(std::string_view payload_bytes, std::string_view type,
+                                     const crypto::VerifyKey& expected) {
+  // ...,"signer":"<64 hex>","sig":"<128 hex>"}
+  constexpr std::string_view kSigner = ",\"signer\":\"";
+  constexpr std::string_view kSig = "\",\"sig\":\"";
+  constexpr std::size_t kTail = kSigner.size() + 64 + kSig.size() + 128 + 2;
+  const std::size_t n = payload_bytes.size();
+  if (n < kTail + 1 || payload_bytes.substr(n - kTail, kSigner.size()) != kSigner ||
+      payload_bytes.substr(n - 130 - kSig.size(), kSig.size()) != kSig ||
+      payload_bytes.substr(n - 2) != "\"}") {
+    json::error_code ec;
+    json::value v = json::parse(payload_bytes, ec);
+    if (ec || !v.is_object()) return invalid_argument("payload is not a JSON object");
+    return check_payload_signature(v.as_object(), type, expected);
+  }
+  auto signer_bytes =
+      crypto::from_hex_fixed<32>(payload_bytes.substr(n - kTail + kSigner.size(), 64));
+  if (!signer_bytes) return invalid_argument("payload.signer: 64 hex digits");
+  VECHE_ASSIGN_OR_RETURN(crypto::VerifyKey signer, crypto::VerifyKey::from_bytes(*signer_bytes));
+  if (!(signer == expected)) return invalid_argument("signed by the wrong key");
+  VECHE_ASSIGN_OR_RETURN(auto sig, crypto::from_hex_fixed<64>(payload_bytes.substr(n - 130, 128)));
+  std::string unsigned_bytes(payload_bytes.substr(0, n - 130 - kSig.size() + 1));
+  unsigned_bytes += '}';
+  return signer.verify(signed_digest_of_bytes(type, unsigned_bytes), sig);
 }
 
 }  // namespace veche::record

@@ -123,9 +123,16 @@ Result<crypto::VerifyKey> ObjectReader::verify_key(std::string_view key) const {
 }
 
 Result<crypto::Ciphertext> ObjectReader::ciphertext(std::string_view key) const {
+  std::array<std::uint8_t, 64> encoded{};
+  return ciphertext(key, encoded);
+}
+
+Result<crypto::Ciphertext> ObjectReader::ciphertext(std::string_view key,
+                                                    std::array<std::uint8_t, 64>& encoded) const {
   VECHE_ASSIGN_OR_RETURN(crypto::Bytes b, hex(key, 64));
   auto c = crypto::Ciphertext::from_bytes(b);
   if (!c) return fail(key, c.error().message);
+  std::copy(b.begin(), b.end(), encoded.begin());
   return c;
 }
 

@@ -31,6 +31,9 @@ class ObjectReader {
   Result<crypto::Scalar> scalar(std::string_view key) const;
   Result<crypto::VerifyKey> verify_key(std::string_view key) const;
   Result<crypto::Ciphertext> ciphertext(std::string_view key) const;
+  // The same, also giving the 64 bytes as read (to hash them without re-encoding).
+  Result<crypto::Ciphertext> ciphertext(std::string_view key,
+                                        std::array<std::uint8_t, 64>& encoded) const;
   const boost::json::value& at(std::string_view key) const { return obj_->at(key); }
   bool is_object() const { return obj_ != nullptr; }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstring>
 
 #include "json_reader.hpp"
 #include "veche/crypto/hash.hpp"
@@ -57,17 +58,22 @@ Error ElectionState::fail(int check, const Event& e, const std::string& message)
   return invalid_argument("event " + std::to_string(e.seq) + " (" + e.type + "): " + message);
 }
 
-Result<json::object> ElectionState::begin(const Event& e) {
+Status ElectionState::check_link(const Event& e, bool hash_matches) {
   if (e.seq != next_seq_) {
     return fail(
         kCheckChain, e,
         "seq " + std::to_string(e.seq) + " where " + std::to_string(next_seq_) + " was expected");
   }
   if (e.prev != head_) return fail(kCheckChain, e, "prev is not the previous event's hash");
-  if (e.hash != event_hash(e.seq, e.prev, e.type, e.payload)) {
+  if (!hash_matches && e.hash != event_hash(e.seq, e.prev, e.type, e.payload)) {
     return fail(kCheckChain, e, "hash does not match the event");
   }
   if (phase_ == Phase::kDone) return fail(kCheckEnd, e, "an event after the result");
+  return ok();
+}
+
+Result<json::object> ElectionState::begin(const Event& e) {
+  VECHE_TRY(check_link(e, false));
   json::error_code ec;
   json::value v = json::parse(e.payload, ec);
   if (ec || !v.is_object()) return fail(kCheckRecord, e, "payload is not a JSON object");
@@ -106,7 +112,7 @@ Status ElectionState::apply(const Event& e) {
       auto verdict = verify_ballot(*b, payload, setup_->questions, *joint_key_, fingerprint_);
       if (!verdict) return fail(kCheckBallots, e, verdict.error().message);
     }
-    st = apply_ballot_checked(e, *b);
+    st = apply_ballot_checked(e, *b, tracker_of(e.payload));
   } else if (e.type == "close") {
     st = apply_close(e, payload);
   } else if (e.type == "partial_decryption") {
@@ -122,12 +128,12 @@ Status ElectionState::apply(const Event& e) {
   return ok();
 }
 
-Status ElectionState::apply_ballot(const Event& e, Ballot parsed, const Status& verdict) {
-  VECHE_ASSIGN_OR_RETURN(json::object payload, begin(e));
+Status ElectionState::apply_ballot(const Event& e, const PreparedBallot& prepared) {
+  VECHE_TRY(check_link(e, prepared.hash_matches));
   if (e.type != "ballot") return fail(kCheckRecord, e, "not a ballot");
   if (phase_ != Phase::kOpen) return fail(kCheckChain, e, "a ballot outside the voting period");
-  if (!verdict) return fail(kCheckBallots, e, verdict.error().message);
-  VECHE_TRY(apply_ballot_checked(e, parsed));
+  if (!prepared.verdict) return fail(kCheckBallots, e, prepared.verdict.error().message);
+  VECHE_TRY(apply_ballot_checked(e, prepared.ballot, prepared.tracker));
   ++next_seq_;
   head_ = e.hash;
   return ok();
@@ -417,7 +423,8 @@ Status ElectionState::apply_open(const Event& e, const json::object& payload) {
   return ok();
 }
 
-Status ElectionState::apply_ballot_checked(const Event& e, const Ballot& b) {
+Status ElectionState::apply_ballot_checked(const Event& e, const Ballot& b,
+                                           const crypto::Digest& tracker) {
   const auto it = std::lower_bound(credentials_.begin(), credentials_.end(), b.credential.bytes());
   if (it == credentials_.end() || *it != b.credential.bytes()) {
     return fail(kCheckBallots, e, "the credential is not on the credential lists");
@@ -425,9 +432,10 @@ Status ElectionState::apply_ballot_checked(const Event& e, const Ballot& b) {
   const auto cred = static_cast<std::uint32_t>(it - credentials_.begin());
   std::vector<std::array<std::uint8_t, 64>> encoded;
   for (const auto& ans : b.answers) {
-    for (const auto& ct : ans.choices) {
-      const auto bytes = ct.to_bytes();
-      const std::string key(reinterpret_cast<const char*>(bytes.data()), 16);
+    for (const auto& bytes : ans.choice_bytes) {
+      AlphaPrefix key;
+      std::memcpy(&key.lo, bytes.data(), 8);
+      std::memcpy(&key.hi, bytes.data() + 8, 8);
       const auto [pos, inserted] = alpha_owner_.emplace(key, cred);
       if (!inserted && pos->second != cred) {
         return fail(kCheckBallots, e,
@@ -455,7 +463,7 @@ Status ElectionState::apply_ballot_checked(const Event& e, const Ballot& b) {
     ++q;
   }
   last_ballot_[cred] = std::move(encoded);
-  trackers_[crypto::to_hex(tracker_of(e.payload))] = e.seq;
+  trackers_[crypto::to_hex(tracker)] = e.seq;
   ++ballot_events_;
   return ok();
 }
@@ -551,10 +559,12 @@ Result<ResultSummary> ElectionState::compute_result() const {
       counts.push_back(count);
     }
     const auto& question = setup_->questions[q];
-    out.seats.push_back(
-        question.kind == QuestionKind::kPartyList
-            ? allocate_seats(counts, question.seats, question.method, question.threshold_permille)
-            : std::vector<std::uint32_t>{});
+    std::vector<std::uint32_t> seats;
+    if (question.kind == QuestionKind::kPartyList) {
+      VECHE_ASSIGN_OR_RETURN(seats, allocate_seats(counts, question.seats, question.method,
+                                                   question.threshold_permille, fingerprint_));
+    }
+    out.seats.push_back(std::move(seats));
     out.counts.push_back(std::move(counts));
   }
   return out;
@@ -618,10 +628,13 @@ Status ElectionState::apply_result(const Event& e, const json::object& payload) 
     const auto& question = setup_->questions[q];
     auto seats = rq.array("seats", kMaxChoices);
     if (!seats) return fail(kCheckSeats, e, seats.error().message);
-    std::vector<std::uint32_t> expected =
-        question.kind == QuestionKind::kPartyList
-            ? allocate_seats(cs, question.seats, question.method, question.threshold_permille)
-            : std::vector<std::uint32_t>{};
+    std::vector<std::uint32_t> expected;
+    if (question.kind == QuestionKind::kPartyList) {
+      auto allocated = allocate_seats(cs, question.seats, question.method,
+                                      question.threshold_permille, fingerprint_);
+      if (!allocated) return fail(kCheckSeats, e, where + ": " + allocated.error().message);
+      expected = std::move(allocated).value();
+    }
     if ((*seats)->size() != expected.size()) {
       return fail(kCheckSeats, e, where + ": seats for each list (party lists only)");
     }

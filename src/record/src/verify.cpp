@@ -1,7 +1,9 @@
 // docs/protocol.md §14 (verifier checks), §13 (ballots verified once each, in parallel).
 #include "veche/record/verify.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <span>
 #include <thread>
 
 #include "veche/crypto/random.hpp"
@@ -12,46 +14,48 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kChunk = 1024;
+// Ballots verified between two serial steps: each thread's share (about kChunk / threads) is
+// one batch, so one multi-scalar multiplication of about 100 points per ballot (§13).
+constexpr std::size_t kChunk = 4096;
 
-struct Verified {
-  Result<Ballot> ballot = invalid_argument("not verified");
-  Status verdict;
+struct Slot {
+  bool parsed = false;  // false: the serial replay re-reads the event to name the error
+  PreparedBallot prepared;
 };
 
-json::object parse_payload(const Event& e, bool& ok_json) {
-  json::error_code ec;
-  json::value v = json::parse(e.payload, ec);
-  ok_json = !ec && v.is_object();
-  return ok_json ? std::move(v.as_object()) : json::object();
-}
-
-// Verifies ballots [begin, end) of `ev` with one batch (§13); on a failed batch, re-verifies
-// each one alone so the bad ballot is named.
-void verify_share(const ElectionState& state, const std::vector<const Event*>& ev,
-                  std::vector<Verified>& out, std::size_t first, std::size_t step) {
-  crypto::SystemRandom rng;
+// Prepares ballots first, first + step, ... of `ev` with one batch (§13); on a failed batch,
+// re-verifies each one alone so the bad ballot is named. The verdicts do not depend on how the
+// ballots are shared out, only on each ballot.
+void verify_share(const ElectionState& state, std::span<const Event> ev, std::vector<Slot>& out,
+                  std::size_t first, std::size_t step) {
+  crypto::StreamRandom rng;
+  const auto& questions = state.setup().questions;
   crypto::BatchVerifier batch(state.joint_key().point());
   std::vector<std::size_t> batched;
   for (std::size_t k = first; k < ev.size(); k += step) {
-    bool ok_json = false;
-    const json::object payload = parse_payload(*ev[k], ok_json);
-    if (!ok_json) {
-      out[k].ballot = invalid_argument("payload is not a JSON object");
-      continue;
-    }
-    out[k].ballot = parse_ballot(payload, state.setup().questions);
-    if (!out[k].ballot) continue;
-    out[k].verdict = verify_ballot_batched(*out[k].ballot, payload, state.setup().questions,
-                                           state.joint_key(), state.fingerprint(), batch, rng);
-    if (out[k].verdict) batched.push_back(k);
+    const Event& e = ev[k];
+    json::error_code ec;
+    json::value v = json::parse(e.payload, ec);
+    if (ec || !v.is_object()) continue;
+    auto ballot = parse_ballot(v.as_object(), questions);
+    if (!ballot) continue;
+    Slot& slot = out[k];
+    slot.parsed = true;
+    slot.prepared.ballot = std::move(ballot).value();
+    slot.prepared.hash_matches = e.hash == event_hash(e.seq, e.prev, e.type, e.payload);
+    slot.prepared.tracker = tracker_of(e.payload);
+    const Status signature =
+        check_payload_signature_bytes(e.payload, "ballot", slot.prepared.ballot.credential);
+    slot.prepared.verdict =
+        verify_ballot_batched(slot.prepared.ballot, signature, questions, state.joint_key(),
+                              state.fingerprint(), batch, rng);
+    if (slot.prepared.verdict) batched.push_back(k);
+    if (batched.size() == 1) batch.reserve(batch.size() * ((ev.size() - first) / step + 1));
   }
   if (batch.verify()) return;
   for (const std::size_t k : batched) {
-    bool ok_json = false;
-    const json::object payload = parse_payload(*ev[k], ok_json);
-    out[k].verdict = verify_ballot(*out[k].ballot, payload, state.setup().questions,
-                                   state.joint_key(), state.fingerprint());
+    out[k].prepared.verdict = verify_ballot(out[k].prepared.ballot, ok(), questions,
+                                            state.joint_key(), state.fingerprint());
   }
 }
 
@@ -120,8 +124,10 @@ void fill_statuses(VerificationReport& report, const ElectionState& state, int f
 
 VerificationReport verify_record(std::string_view record, const VerifyOptions& options) {
   VerificationReport report;
-  auto events = parse_board(record);
   ElectionState state;
+  const unsigned threads = std::clamp(
+      options.threads == 0 ? std::thread::hardware_concurrency() : options.threads, 1U, 64U);
+  auto events = parse_board(record, threads);
   if (!events) {
     report.error = events.error().message;
     report.failed_check = kCheckRecord;
@@ -131,14 +137,13 @@ VerificationReport verify_record(std::string_view record, const VerifyOptions& o
   std::uint64_t total_ballots = 0;
   for (const auto& e : *events) total_ballots += e.type == "ballot" ? 1 : 0;
   std::uint64_t done_ballots = 0;
-  const unsigned threads = std::max(1U, options.threads);
   auto stop = [&](const Status& st, int check) {
     report.error = st.error().message;
     report.failed_check = check;
     fill_statuses(report, state, check, true);
     return report;
   };
-  const auto& ev = *events;
+  const std::span<const Event> ev(*events);
   std::size_t i = 0;
   while (i < ev.size()) {
     if (ev[i].type != "ballot" || state.phase() != Phase::kOpen) {
@@ -148,27 +153,24 @@ VerificationReport verify_record(std::string_view record, const VerifyOptions& o
     }
     std::size_t end = i;
     while (end < ev.size() && end - i < kChunk && ev[end].type == "ballot") ++end;
-    std::vector<Verified> verified(end - i);
-    std::vector<const Event*> chunk;
-    for (std::size_t k = i; k < end; ++k) chunk.push_back(&ev[k]);
-    {
-      std::vector<std::thread> pool;
-      for (unsigned t = 0; t < threads; ++t) {
-        pool.emplace_back([&, t] { verify_share(state, chunk, verified, t, threads); });
+    const auto chunk = ev.subspan(i, end - i);
+    std::vector<Slot> slots(chunk.size());
+    const auto used = static_cast<unsigned>(std::min<std::size_t>(threads, chunk.size()));
+    if (used <= 1) {
+      verify_share(state, chunk, slots, 0, 1);
+    } else {
+      std::vector<std::jthread> pool;
+      for (unsigned t = 0; t < used; ++t) {
+        pool.emplace_back([&, t] { verify_share(state, chunk, slots, t, used); });
       }
-      for (auto& th : pool) th.join();
     }
-    for (std::size_t k = 0; k < verified.size(); ++k) {
-      auto& vb = verified[k];
-      Status st;
-      if (!vb.ballot) {
-        st = state.apply(ev[i + k]);  // re-parses to report the chain or parse error in order
-      } else {
-        st = state.apply_ballot(ev[i + k], std::move(vb.ballot).value(), vb.verdict);
-      }
+    for (std::size_t k = 0; k < chunk.size(); ++k) {
+      // An unparsable ballot is re-read by apply() so its error is reported in order.
+      const Status st =
+          slots[k].parsed ? state.apply_ballot(chunk[k], slots[k].prepared) : state.apply(chunk[k]);
       if (!st) return stop(st, state.failed_check());
     }
-    done_ballots += verified.size();
+    done_ballots += chunk.size();
     if (options.progress) options.progress(done_ballots, total_ballots);
     i = end;
   }

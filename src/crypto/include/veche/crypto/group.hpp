@@ -131,6 +131,11 @@ class BatchVerifier {
     scalars_.push_back(s);
     points_.push_back(p);
   }
+  // Room for `points` more points without reallocating (a hint; large batches grow less).
+  void reserve(std::size_t points) {
+    scalars_.reserve(scalars_.size() + points);
+    points_.reserve(points_.size() + points);
+  }
   // True when every equation added holds (with overwhelming probability).
   bool verify() const;
   std::size_t size() const { return points_.size(); }

@@ -69,6 +69,14 @@ struct RangeProof {
   Status add_to_batch(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
                       std::span<const std::uint64_t> values, BatchVerifier& batch,
                       core::Random& rng, ByteView ct_bytes = {}) const;
+  // The same, except that the weighted coefficients of ct.alpha and ct.beta are added to
+  // `alpha_coeff` and `beta_coeff` instead of to the batch: a caller that knows ct as a sum of
+  // ciphertexts it also batches (a question's sum proof, §11) distributes them onto the terms
+  // and saves two points of the multi-scalar multiplication.
+  Status add_to_batch_split(const ProofContext& ctx, const PublicKey& key, const Ciphertext& ct,
+                            std::span<const std::uint64_t> values, BatchVerifier& batch,
+                            core::Random& rng, ByteView ct_bytes, Scalar& alpha_coeff,
+                            Scalar& beta_coeff) const;
   // `count` branches expected (the number of allowed values).
   static Result<RangeProof> from_bytes(ByteView bytes, std::size_t count);
   Bytes to_bytes() const;

@@ -62,11 +62,21 @@ Result<Ballot> parse_ballot(const boost::json::object& payload,
 Status verify_ballot(const Ballot& ballot, const boost::json::object& payload,
                      const std::vector<Question>& questions, const crypto::PublicKey& key,
                      const crypto::Digest& fingerprint);
+// The same with the signature already checked (`signature` is its outcome).
+Status verify_ballot(const Ballot& ballot, const Status& signature,
+                     const std::vector<Question>& questions, const crypto::PublicKey& key,
+                     const crypto::Digest& fingerprint);
 
 // The same checks with the proof equations added to `batch` (docs/protocol.md §13) instead of
 // checked one by one; the caller checks the batch and falls back to verify_ballot() to name a
 // bad ballot. `batch` must have the election key as its second base.
 Status verify_ballot_batched(const Ballot& ballot, const boost::json::object& payload,
+                             const std::vector<Question>& questions, const crypto::PublicKey& key,
+                             const crypto::Digest& fingerprint, crypto::BatchVerifier& batch,
+                             core::Random& rng);
+// The same with the signature already checked (`signature` is its outcome, for instance from
+// check_payload_signature_bytes on the event's payload bytes).
+Status verify_ballot_batched(const Ballot& ballot, const Status& signature,
                              const std::vector<Question>& questions, const crypto::PublicKey& key,
                              const crypto::Digest& fingerprint, crypto::BatchVerifier& batch,
                              core::Random& rng);

@@ -35,6 +35,8 @@ std::string event_line(const Event& e);
 // Check 1 (§14): parses a whole board file strictly. Each line must be canonical, `seq` must
 // count from 0. kInvalidArgument names the line. The hash chain is NOT checked here (check 2).
 Result<std::vector<Event>> parse_board(std::string_view text);
+// The same with the lines parsed on `threads` threads; the outcome does not depend on them.
+Result<std::vector<Event>> parse_board(std::string_view text, unsigned threads);
 
 // Parses one line (no newline). `line_no` is for messages only.
 Result<Event> parse_event_line(std::string_view line, std::size_t line_no);
@@ -62,6 +64,10 @@ void sign_payload(boost::json::object& payload, std::string_view type,
 // and the signature valid. kInvalidArgument otherwise.
 Status check_payload_signature(const boost::json::object& payload, std::string_view type,
                                const crypto::VerifyKey& expected);
+// The same check on a payload's canonical bytes (Event::payload), without copying the object:
+// the signed bytes are the payload with its trailing `,"sig":"…"` removed (§10.2).
+Status check_payload_signature_bytes(std::string_view payload_bytes, std::string_view type,
+                                     const crypto::VerifyKey& expected);
 // The signer key named by a payload, parsed (for ballots, whose signer is the credential).
 Result<crypto::VerifyKey> payload_signer(const boost::json::object& payload);
 

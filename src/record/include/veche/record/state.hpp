@@ -20,6 +20,14 @@ namespace veche::record {
 
 enum class Phase { kEmpty, kSetup, kOpen, kClosed, kDone };
 
+// What can be checked about a ballot event without the events before it (§13: on any thread).
+struct PreparedBallot {
+  Ballot ballot;
+  Status verdict;             // verify_ballot()'s outcome: signature, fingerprint, proofs
+  crypto::Digest tracker{};   // tracker_of(e.payload)
+  bool hash_matches = false;  // e.hash == event_hash(e.seq, e.prev, e.type, e.payload)
+};
+
 struct TrusteeDeal {
   std::vector<crypto::Point> commitments;
   std::vector<crypto::EncryptedShare> shares;  // shares[j - 1] is for trustee j
@@ -58,9 +66,9 @@ class ElectionState {
   // Checks and applies the next event. On error the message names the event and what is wrong,
   // failed_check() says which numbered check failed, and the state must not be used further.
   Status apply(const Event& e);
-  // For ballots verified ahead (in parallel): `parsed` and its verdict `verdict` from
-  // verify_ballot(); apply then only does the checks that depend on other ballots.
-  Status apply_ballot(const Event& e, Ballot parsed, const Status& verdict);
+  // For ballots verified ahead (in parallel, see PreparedBallot): apply then only does the
+  // checks that depend on other ballots and on the chain.
+  Status apply_ballot(const Event& e, const PreparedBallot& prepared);
   // Check 16 at the end of a record: a result was published (or, with `allow_unfinished`, the
   // record simply stops: used by the command line mid-election).
   Status finish() const;
@@ -114,13 +122,15 @@ class ElectionState {
   Status apply_complaint(const Event& e, const boost::json::object& payload);
   Status apply_credentials(const Event& e, const boost::json::object& payload);
   Status apply_open(const Event& e, const boost::json::object& payload);
-  Status apply_ballot_checked(const Event& e, const Ballot& b);
+  Status apply_ballot_checked(const Event& e, const Ballot& b, const crypto::Digest& tracker);
   Status apply_close(const Event& e, const boost::json::object& payload);
   Status apply_partial(const Event& e, const boost::json::object& payload);
   Status apply_result(const Event& e, const boost::json::object& payload);
   Status check_signed(const Event& e, const boost::json::object& payload,
                       const crypto::VerifyKey& key);
   Result<boost::json::object> begin(const Event& e);
+  // begin() without the payload: seq, prev, the hash (already compared when `hash_matches`).
+  Status check_link(const Event& e, bool hash_matches);
 
   int failed_check_ = 0;
   bool trust_ballot_proofs_ = false;
@@ -142,7 +152,17 @@ class ElectionState {
   // credential index -> its last ballot's ciphertexts (encoded), for revotes.
   std::unordered_map<std::uint32_t, std::vector<std::array<std::uint8_t, 64>>> last_ballot_;
   // first 16 bytes of each α -> credential index (replay check, §11).
-  std::unordered_map<std::string, std::uint32_t> alpha_owner_;
+  struct AlphaPrefix {
+    std::uint64_t lo = 0;
+    std::uint64_t hi = 0;
+    bool operator==(const AlphaPrefix&) const = default;
+  };
+  struct AlphaPrefixHash {
+    std::size_t operator()(const AlphaPrefix& a) const {
+      return a.lo ^ (a.hi * 0x9E3779B97F4A7C15ULL);
+    }
+  };
+  std::unordered_map<AlphaPrefix, std::uint32_t, AlphaPrefixHash> alpha_owner_;
   std::unordered_map<std::string, std::uint64_t> trackers_;
   std::vector<std::vector<crypto::Ciphertext>> aggregate_;
   std::map<std::uint32_t, std::vector<std::vector<crypto::Point>>> partials_;

@@ -31,7 +31,9 @@ struct VerificationReport {
 };
 
 struct VerifyOptions {
-  unsigned threads = 2;  // ballots are verified on this many threads
+  // Ballots are verified on this many threads (0: std::thread::hardware_concurrency()). The
+  // report does not depend on it: each ballot's verdict is its own, reported in record order.
+  unsigned threads = 0;
   // Called from the calling thread after each batch of ballots: (verified, total).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
