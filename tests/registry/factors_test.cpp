@@ -327,6 +327,11 @@ TEST_P(FactorsTest, AccessTokensAuthenticateWithTheirScopesUntilRevokedOrExpired
   EXPECT_EQ(auth->account, id);
   EXPECT_EQ(auth->handle, "ladoga");
   EXPECT_EQ(auth->scopes, (std::vector<Scope>{Scope::kRead, Scope::kVote}));
+  EXPECT_FALSE(auth->second_factor);
+  auto strong = factors_->create_token(id, "after totp", {Scope::kDelegate}, days(30), true);
+  ASSERT_TRUE(strong);
+  EXPECT_TRUE(factors_->authenticate_token(*strong)->second_factor);
+  ASSERT_TRUE(factors_->revoke_token(id, (*factors_->tokens(id))[0].id));
 
   auto list = factors_->tokens(id);
   ASSERT_TRUE(list);
@@ -376,6 +381,24 @@ TEST_P(FactorsTest, AccessTokensAreCheckedAndStoredAsKeyedHashes) {
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->size(), static_cast<std::size_t>(kMaxTokensPerAccount));
   EXPECT_EQ((*rows)[0].blob(0).size(), 32u) << "a BLAKE2b-256 keyed hash, not the token";
+}
+
+TEST_P(FactorsTest, RotatingTheDataKeyReSealsTotpSecrets) {
+  const auto id = join("novgorod");
+  const auto secret = enrol(id);
+  const crypto::SecretBytes new_key(crypto::Bytes(32, 9));
+  const crypto::SecretBytes wrong_key(crypto::Bytes(32, 1));
+  EXPECT_EQ(reseal_totp_secrets(*db_, wrong_key, new_key).error().code, ErrorCode::kDataLoss);
+  EXPECT_TRUE(factors_->verify_totp(id, code_for(secret))) << "a failed reseal changes nothing";
+  auto resealed = reseal_totp_secrets(*db_, key_, new_key);
+  ASSERT_TRUE(resealed) << resealed.error().message;
+  EXPECT_EQ(*resealed, 1);
+  Accounts accounts(*db_, clock_, new_key);
+  Factors rotated(*db_, clock_, new_key, accounts);
+  clock_.advance(seconds(kTotpStepSeconds));
+  EXPECT_TRUE(rotated.verify_totp(id, code_for(secret)));
+  EXPECT_EQ(factors_->verify_totp(id, code_for(secret, 1)).error().code, ErrorCode::kDataLoss)
+      << "the old key no longer opens it";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FactorsTest,

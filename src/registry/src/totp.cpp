@@ -194,4 +194,27 @@ Status Factors::disable_totp(AccountId account, std::string_view code) {
   });
 }
 
+Result<std::int64_t> reseal_totp_secrets(store::Database& db, const crypto::SecretBytes& old_key,
+                                         const crypto::SecretBytes& new_key) {
+  std::int64_t count = 0;
+  VECHE_TRY(store::with_write(db, [&](store::Transaction& tx) -> Status {
+    count = 0;
+    VECHE_ASSIGN_OR_RETURN(auto rows,
+                           tx.query("SELECT account_id, sealed_secret FROM totp_secrets"));
+    for (const auto& r : rows) {
+      const auto account = r.int64(0);
+      VECHE_ASSIGN_OR_RETURN(
+          auto secret,
+          crypto::decrypt_at_rest(old_key, kPurpose, associated(account), view(r.blob(1))));
+      const auto sealed =
+          crypto::encrypt_at_rest(new_key, kPurpose, associated(account), secret.expose());
+      VECHE_TRY(tx.exec("UPDATE totp_secrets SET sealed_secret = ? WHERE account_id = ?",
+                        {to_blob(sealed), account}));
+      ++count;
+    }
+    return ok();
+  }));
+  return count;
+}
+
 }  // namespace veche::registry

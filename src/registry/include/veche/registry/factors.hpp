@@ -157,4 +157,12 @@ class Factors {
   std::string dummy_hash_;
 };
 
+// For rotating the data key: opens every TOTP secret with `old_key` and seals it again with
+// `new_key`, in one write transaction; returns how many. kDataLoss (and nothing changes) when a
+// secret does not open with `old_key`. Session tokens, invitation codes and access tokens are
+// keyed hashes under the data key too: rotation ends sessions and voids unused codes and tokens
+// whatever this function does.
+Result<std::int64_t> reseal_totp_secrets(store::Database& db, const crypto::SecretBytes& old_key,
+                                         const crypto::SecretBytes& new_key);
+
 }  // namespace veche::registry
