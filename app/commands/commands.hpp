@@ -34,5 +34,6 @@ void add_election_command(CLI::App& app, const GlobalOptions& global);
 void add_trustee_command(CLI::App& app, const GlobalOptions& global);
 void add_registrar_command(CLI::App& app, const GlobalOptions& global);
 void add_vote_command(CLI::App& app, const GlobalOptions& global);
+void add_second_factor_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace veche::app

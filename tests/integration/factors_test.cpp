@@ -142,6 +142,19 @@ TEST(Factors, TotpEnrolmentTwoStepLoginAndABearerTokenOverHttp) {
   EXPECT_NE(api.body.find("\"totp\":true"), std::string::npos) << api.body;
   EXPECT_EQ(request(port, "GET", "/api/v1/me", {{"Authorization", "Bearer veche_pat_nope"}}).status,
             401);
+
+  // The app is lost: an operator removes it; the session ends and the passphrase alone works.
+  auto [reset, said] = run(std::string(VECHE_BIN) + " second-factor reset --db " + server.dir() +
+                           "/veche.db --handle zvonar");
+  ASSERT_EQ(reset, 0) << said;
+  EXPECT_EQ(request(port, "GET", "/me", {{"Cookie", new_session}}).status, 303);
+  auto again = request(port, "POST", "/login", headers,
+                       "csrf=" + csrf_in(login_form.body) + "&handle=zvonar&passphrase=" + kPass);
+  ASSERT_EQ(again.status, 303);
+  EXPECT_EQ(again.header("location"), "/me");
+  auto [unknown, why] = run(std::string(VECHE_BIN) + " second-factor reset --db " + server.dir() +
+                            "/veche.db --handle nobody-here 2>&1");
+  EXPECT_EQ(unknown, 66) << why;
 }
 
 }  // namespace

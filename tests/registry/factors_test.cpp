@@ -246,6 +246,25 @@ TEST_P(FactorsTest, DisablingNeedsAValidCode) {
             ErrorCode::kFailedPrecondition);
 }
 
+TEST_P(FactorsTest, AnOperatorResetsALostAuthenticatorAndItIsAudited) {
+  const auto id = join("sineus");
+  enrol(id);
+  auto step = factors_->login("sineus", kPass);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(factors_->reset_totp("operator", "nobody-at-all").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(factors_->reset_totp("operator", "SINEUS"));
+  EXPECT_EQ(*factors_->totp_state(id), TotpState::kOff);
+  EXPECT_EQ(factors_->reset_totp("operator", "sineus").error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(factors_->finish_login(step->challenge_token, "123456"))
+      << "pending logins end with it";
+  EXPECT_TRUE(accounts_->login("sineus", kPass));
+  auto log = audit_entries(*db_, false);
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->back().action, "totp.reset");
+  EXPECT_EQ(log->back().actor, "operator");
+  EXPECT_EQ(log->back().subject, "sineus");
+}
+
 TEST_P(FactorsTest, TheTotpSecretIsSealedInTheDatabaseFile) {
   if (GetParam() != store::Backend::kSqlite) GTEST_SKIP() << "reads the SQLite file's bytes";
   const auto id = join("zhar-ptitsa");

@@ -194,6 +194,25 @@ Status Factors::disable_totp(AccountId account, std::string_view code) {
   });
 }
 
+Status Factors::reset_totp(std::string_view actor, std::string_view handle) {
+  if (actor != "operator") VECHE_TRY(check_handle(actor));
+  VECHE_TRY(check_handle(handle));
+  const auto now = clock_.now();
+  return store::with_write(db_, [&](store::Transaction& tx) -> Status {
+    VECHE_ASSIGN_OR_RETURN(
+        auto row,
+        tx.query_one("SELECT id, handle FROM accounts WHERE handle_key = ?",
+                     {factors_detail::handle_key(handle)}, fmt::format("account '{}'", handle)));
+    const auto id = row.int64(0);
+    VECHE_ASSIGN_OR_RETURN(auto removed,
+                           tx.exec("DELETE FROM totp_secrets WHERE account_id = ?", {id}));
+    if (removed == 0) return not_found(fmt::format("{} has no authenticator app", row.text(1)));
+    VECHE_TRY(tx.exec("DELETE FROM sessions WHERE account_id = ?", {id}));
+    VECHE_TRY(tx.exec("DELETE FROM login_challenges WHERE account_id = ?", {id}));
+    return append_audit_entry(tx, now, actor, "totp.reset", row.text(1), false);
+  });
+}
+
 Result<std::int64_t> reseal_totp_secrets(store::Database& db, const crypto::SecretBytes& old_key,
                                          const crypto::SecretBytes& new_key) {
   std::int64_t count = 0;

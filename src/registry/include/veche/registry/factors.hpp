@@ -121,6 +121,11 @@ class Factors {
   Status verify_totp(AccountId account, std::string_view code);
   // Turns TOTP off; needs a valid current code. Errors as verify_totp.
   Status disable_totp(AccountId account, std::string_view code);
+  // For a person who lost their authenticator (an operator's act, `veche second-factor
+  // reset`): removes the account's TOTP, active or pending, and ends its sessions and login
+  // challenges. `actor` ("operator" or a handle) goes to the audit log. kNotFound for an unknown
+  // handle or an account without TOTP; kInvalidArgument for a malformed handle or actor.
+  Status reset_totp(std::string_view actor, std::string_view handle);
 
   // --- Recovery code ---
   // A new recovery code (XXXX-XXXX-XXXX-XXXX, 80 bits), replacing the old one.
