@@ -348,3 +348,60 @@ TEST(BltParser, GroupsKeepTheOrderOfFirstAppearanceAcrossFastAndGeneralLines) {
 
 }  // namespace
 }  // namespace veche::count
+
+namespace veche::count {
+namespace {
+
+std::map<std::vector<Item>, std::uint64_t> grouped(const Profile& p) {
+  std::map<std::vector<Item>, std::uint64_t> got;
+  for (std::size_t g = 0; g < p.num_groups(); ++g) {
+    auto b = p.ballot(g);
+    got[std::vector<Item>(b.begin(), b.end())] += p.weights[g];
+  }
+  return got;
+}
+
+// Names long enough that every ballot line has 32 bytes after it: the line-text table
+// (raw_lines.hpp) sees all of them.
+const std::string kLongNames =
+    "\"Candidate number one\" \"Candidate number two\" \"Candidate number three\"\n";
+
+TEST(BltParser, RepeatedLineTextsAddUpToTheSameGroupsAsTheirBallots) {
+  std::string text = "3 1\n";
+  for (int i = 0; i < 40; ++i) {
+    text += std::to_string(1 + i % 4) + " 1 2 0\n";  // one text, weights 1..4
+    text += "1 1  2 0\n";                            // another text, the same ballot
+    text += "2 3 0\n";
+    if (i % 5 == 0) text += "1 1\t2 0\n";  // a tab: not a text the table takes
+  }
+  text += "0\n" + kLongNames;
+  auto p = parse_blt(text);
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  const std::map<std::vector<Item>, std::uint64_t> expected{{{0, 1}, 100 + 40 + 8}, {{2}, 80}};
+  EXPECT_EQ(grouped(*p), expected);
+  EXPECT_EQ(p->num_groups(), 2u) << "one ballot in two groups";
+  EXPECT_EQ(std::vector<Item>(p->ballot(0).begin(), p->ballot(0).end()), (std::vector<Item>{0, 1}));
+}
+
+TEST(BltParser, ALineTextFirstSeenInvalidIsReportedAtItsLine) {
+  std::string text = "3 1\n";
+  for (int i = 0; i < 30; ++i) text += "1 1 2 0\n";
+  text += "1 1 4 0\n";  // line 32: candidate 4 of 3
+  for (int i = 0; i < 30; ++i) text += "1 1 2 0\n";
+  text += "0\n" + kLongNames;
+  auto p = parse_blt(text);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().message, "line 32: candidate 4 is not between 1 and 3");
+}
+
+TEST(BltParser, RepeatedLineTextsStillStopAtTheBallotLimit) {
+  std::string text = "2 1\n";
+  for (int i = 0; i < 5; ++i) text += "999999999 1 2 0\n";
+  text += "0\n" + kLongNames;
+  auto p = parse_blt(text);
+  ASSERT_FALSE(p.has_value());
+  EXPECT_EQ(p.error().code, ErrorCode::kTooLarge);
+}
+
+}  // namespace
+}  // namespace veche::count

@@ -4,8 +4,10 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
+#include "veche/count/formats.hpp"
 #include "veche/count/methods.hpp"
 
 namespace veche::count {
@@ -193,6 +195,47 @@ RC_GTEST_PROP(CountProperties, ScottishStvConservesVotesAtEveryStage, ()) {
     RC_ASSERT(sum == static_cast<std::int64_t>(r.ballots) * 100000);
     RC_ASSERT(round.loss >= 0);
   }
+}
+
+}  // namespace
+}  // namespace veche::count
+
+namespace veche::count {
+namespace {
+
+// Ballot lines in any mix of spacings read as their ballots: the line-text table, the packed
+// scanner and the general reader (blt.cpp) must agree on every line.
+RC_GTEST_PROP(CountProperties, BltLinesOfAnySpacingGroupLikeTheirBallots, ()) {
+  const int n = *rc::gen::inRange(2, 21);
+  const int lines = *rc::gen::inRange(1, 300);
+  std::string text = std::to_string(n) + " 1\n";
+  std::map<std::vector<Item>, std::uint64_t> expected;
+  const std::vector<std::string> blanks{" ", " ", " ", " ", "  ", "\t"};
+  for (int l = 0; l < lines; ++l) {
+    std::vector<Item> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), Item{0});
+    const auto keys = *rc::gen::container<std::vector<int>>(order.size(), rc::gen::inRange(0, 4));
+    std::stable_sort(order.begin(), order.end(), [&](Item a, Item b) { return keys[a] < keys[b]; });
+    order.resize(static_cast<std::size_t>(*rc::gen::inRange(1, n + 1)));
+    const auto weight = static_cast<std::uint64_t>(*rc::gen::inRange(1, 20));
+    text += std::to_string(weight);
+    for (Item c : order) text += *rc::gen::elementOf(blanks) + std::to_string(c + 1);
+    text += *rc::gen::elementOf(blanks) + "0";
+    text += *rc::gen::element<std::string>("\n", "\n", "\n", "\r\n", " \n");
+    expected[order] += weight;
+  }
+  text += "0\n";
+  for (int c = 0; c < n; ++c)
+    text += "\"A candidate with a long name " + std::to_string(c) + "\"\n";
+  auto p = parse_blt(text);
+  RC_ASSERT(p.has_value());
+  std::map<std::vector<Item>, std::uint64_t> got;
+  for (std::size_t g = 0; g < p->num_groups(); ++g) {
+    auto b = p->ballot(g);
+    got[std::vector<Item>(b.begin(), b.end())] += p->weights[g];
+  }
+  RC_ASSERT(got == expected);
+  RC_ASSERT(got.size() == p->num_groups());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "lexer.hpp"
+#include "raw_lines.hpp"
 #include "veche/count/formats.hpp"
 
 namespace veche::count {
@@ -30,6 +31,7 @@ struct BltParser {
   std::vector<bool> withdrawn;
   bool ballots_started = false;
   const char* scan_end = nullptr;  // just past the buffer's last newline (plain_lines)
+  detail::RawLineTable raw_lines;  // line texts seen by plain_lines, to groups of its builder
 
   std::string_view token() {
     const char* s = cur.position();
@@ -110,20 +112,89 @@ struct BltParser {
     return ok();
   }
 
-  // The hot path for the bulk of real files: consumes plain ballot lines `W c1 c2 ... 0` (a
-  // weight of 1 to 9 digits, not 0; up to 15 candidate numbers of one or two digits separated by
-  // blanks, more than 12 only with 16 candidates or fewer; the 0; blanks; the end of the line)
-  // packed into short keys (profile.hpp) with no other work
-  // per ballot, eight lines at a time so the table slots of a batch are fetched together. Stops
-  // before the first line it does not fully accept, or the first line starting at or after
-  // `stop_at`, leaving it to the general path; it accepts nothing the general path would read
-  // differently. Only lines before the buffer's last newline are scanned, so every scan loop
-  // meets a newline (which stops it) before the end of the buffer: no bounds checks per byte.
+  // A plain ballot line: `W c1 c2 ... 0` (a weight of 1 to 9 digits, not 0; up to 15 candidate
+  // numbers of one or two digits separated by blanks, more than 12 only with 16 candidates or
+  // fewer; the 0; blanks; the end of the line), with its packed key (profile.hpp).
+  struct PlainBallot {
+    std::uint64_t key = 0;
+    std::uint64_t weight = 0;
+    std::size_t length = 0;
+    std::array<Item, kMaxPackedLongItems> items{};
+    std::span<const Item> ballot() const { return {items.data(), length}; }
+  };
+
+  // Reads the plain ballot line at `p`; returns the start of the next line, or nullptr when the
+  // line is not plain. Only called on lines before the buffer's last newline, so every scan
+  // meets a newline (which stops it) before the buffer ends: no bounds checks per byte.
+  const char* plain_line(const char* p, PlainBallot& b) const {
+    const auto max_candidate = static_cast<std::uint32_t>(num_candidates);
+    auto digit = [](char c) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(c)) - '0';
+    };
+    auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    const char* q = p;
+    std::uint64_t weight = 0;
+    std::uint32_t d = digit(*q);
+    while (d <= 9 && q - p < 9) {
+      weight = weight * 10 + d;
+      d = digit(*++q);
+    }
+    if (q == p || weight == 0 || !blank(*q)) return nullptr;
+    std::uint64_t key = 0;
+    std::size_t length = 0;
+    for (;;) {
+      ++q;  // a blank: checked after the weight and after each candidate
+      while (blank(*q)) ++q;
+      const std::uint32_t d0 = digit(q[0]);
+      if (d0 > 9) return nullptr;
+      std::uint32_t v = d0;
+      const std::uint32_t d1 = digit(q[1]);
+      if (d1 <= 9) {
+        if (digit(q[2]) <= 9) return nullptr;  // three digits or more: the general path
+        v = d0 * 10 + d1;
+        q += 2;
+      } else {
+        q += 1;
+      }
+      if (v == 0) break;
+      if (!blank(*q) || v > max_candidate || length == kMaxPackedLongItems) return nullptr;
+      const auto item = static_cast<Item>(v - 1);
+      b.items[length] = item;
+      if (length < kMaxPackedItems) key |= static_cast<std::uint64_t>(item) << packed_shift(length);
+      ++length;
+    }
+    while (blank(*q) || *q == '\r') ++q;
+    if (*q != '\n') return nullptr;
+    if (length > kMaxPackedItems) {
+      // 13 to 15 candidates: the 4-bit form, when every candidate fits it.
+      if (max_candidate > kMaxPackedLongCandidate) return nullptr;
+      key = 0;
+      for (std::size_t i = 0; i < length; ++i) {
+        key |= static_cast<std::uint64_t>(b.items[i]) << packed_long_shift(i);
+      }
+    }
+    b.key = key | length;
+    b.weight = weight;
+    b.length = length;
+    return q + 1;
+  }
+
+  // The hot path for the bulk of real files: consumes plain ballot lines. A line whose text
+  // after `W ` is short digits and spaces is looked up by that text (raw_lines.hpp), sixteen
+  // lines at a time so the table slots of a batch are fetched together; only its first
+  // occurrence is parsed. Other plain lines are parsed one by one. Stops before the first line
+  // that is not plain, or the first line starting at or after `stop_at`, leaving it to the
+  // general path; it accepts nothing the general path would read differently.
   Status plain_lines(ProfileBuilder& builder, const char* stop_at) {
-    constexpr std::size_t kBatch = 8;
-    std::array<std::uint64_t, kBatch> keys;
-    std::array<std::uint64_t, kBatch> weights;
-    std::array<std::array<Item, kMaxPackedLongItems>, kBatch> items;
+    constexpr std::size_t kBatch = 16;
+    struct Pending {
+      detail::RawKey key;
+      std::uint64_t weight = 0;
+      const char* line = nullptr;
+      std::uint32_t group = 0;
+    };
+    std::array<Pending, kBatch> pending;
+    std::array<PlainBallot, kBatch> parsed;
     const char* p = cur.position();
     if (scan_end == nullptr) {
       scan_end = cur.end();
@@ -131,80 +202,71 @@ struct BltParser {
     }
     const char* end = scan_end;
     if (stop_at != nullptr && stop_at < end) end = stop_at;
-    const auto max_candidate = static_cast<std::uint32_t>(num_candidates);
-    auto digit = [](char c) {
-      return static_cast<std::uint32_t>(static_cast<unsigned char>(c)) - '0';
+    const char* const buffer_end = cur.end();
+    auto too_many = [] {
+      return too_large("more than " + std::to_string(kMaxTotalWeight) + " ballots in total");
     };
-    auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    PlainBallot& b = parsed[0];
     int lines = 0;
     for (;;) {
-      std::size_t batch = 0;
-      while (batch < kBatch && p < end) {
+      // 1. Lines keyed by their text, their table slots prefetched.
+      std::size_t n = 0;
+      while (n < kBatch && p < end) {
         const char* q = p;
         std::uint64_t weight = 0;
-        std::uint32_t d = digit(*q);
-        while (d <= 9 && q - p < 9) {
-          weight = weight * 10 + d;
-          d = digit(*++q);
-        }
-        if (q == p || weight == 0 || !blank(*q)) break;
-        std::uint64_t key = 0;
+        while (q - p < 9 && is_digit(*q))
+          weight = weight * 10 + static_cast<std::uint64_t>(*q++ - '0');
+        if (q == p || weight == 0 || *q != ' ' || buffer_end - q < 33) break;
         std::size_t length = 0;
-        bool accepted = false;
-        for (;;) {
-          ++q;  // a blank: checked after the weight and after each candidate
-          while (blank(*q)) ++q;
-          const std::uint32_t d0 = digit(q[0]);
-          if (d0 > 9) break;
-          std::uint32_t v = d0;
-          const std::uint32_t d1 = digit(q[1]);
-          if (d1 <= 9) {
-            if (digit(q[2]) <= 9) break;  // three digits or more: the general path
-            v = d0 * 10 + d1;
-            q += 2;
-          } else {
-            q += 1;
-          }
-          if (v == 0) {
-            while (blank(*q) || *q == '\r') ++q;
-            if (*q == '\n') {
-              ++q;
-              accepted = true;
-            }
-            break;
-          }
-          if (!blank(*q) || v > max_candidate || length == kMaxPackedLongItems) break;
-          const auto item = static_cast<Item>(v - 1);
-          items[batch][length] = item;
-          if (length < kMaxPackedItems) {
-            key |= static_cast<std::uint64_t>(item) << packed_shift(length);
-          }
-          ++length;
+        if (!detail::raw_line_key(q + 1, pending[n].key, length)) break;
+        raw_lines.prefetch(pending[n].key);
+        pending[n].weight = weight;
+        pending[n].line = p;
+        ++n;
+        p = q + 1 + length + 1;
+      }
+      // 2. First occurrences are parsed; the builder's slots of all are prefetched. A line
+      // that is not plain ends the batch before it.
+      std::size_t stop = n;
+      for (std::size_t k = 0; k < n; ++k) {
+        pending[k].group = raw_lines.find(pending[k].key);
+        if (pending[k].group != detail::RawLineTable::kAbsent) {
+          builder.prefetch_group(pending[k].group);
+          continue;
         }
-        if (!accepted) break;
-        if (length > kMaxPackedItems) {
-          // 13 to 15 candidates: the 4-bit form, when every candidate fits it.
-          if (max_candidate > kMaxPackedLongCandidate) break;
-          key = 0;
-          for (std::size_t i = 0; i < length; ++i) {
-            key |= static_cast<std::uint64_t>(items[batch][i]) << packed_long_shift(i);
+        if (plain_line(pending[k].line, parsed[k]) == nullptr) {
+          stop = k;
+          break;
+        }
+        builder.prefetch_packed(parsed[k].key);
+      }
+      // 3. In file order: repeats add their weight, first occurrences are added and remembered
+      // (a line repeated within the batch is found by the builder and remembered once).
+      for (std::size_t k = 0; k < stop; ++k) {
+        if (pending[k].group != detail::RawLineTable::kAbsent) {
+          if (!builder.add_to_group(pending[k].group, pending[k].weight)) return too_many();
+        } else {
+          if (!builder.add_packed(parsed[k].key, parsed[k].ballot(), parsed[k].weight)) {
+            return too_many();
+          }
+          if (raw_lines.find(pending[k].key) == detail::RawLineTable::kAbsent) {
+            raw_lines.insert(pending[k].key, builder.last_group());
           }
         }
-        keys[batch] = key | length;
-        weights[batch] = weight;
-        builder.prefetch_packed(keys[batch]);
-        ++batch;
         ++lines;
-        p = q;
       }
-      for (std::size_t k = 0; k < batch; ++k) {
-        const std::size_t length = keys[k] & 0xf;
-        if (!builder.add_packed(keys[k], std::span<const Item>(items[k].data(), length),
-                                weights[k])) {
-          return too_large("more than " + std::to_string(kMaxTotalWeight) + " ballots in total");
-        }
+      if (stop < n) {
+        cur.jump(pending[stop].line, lines);
+        return ok();
       }
-      if (batch < kBatch) break;
+      if (n == kBatch) continue;
+      // 4. A plain line the text key does not cover (long, tabs, carriage returns).
+      if (p >= end) break;
+      const char* next = plain_line(p, b);
+      if (next == nullptr) break;
+      if (!builder.add_packed(b.key, b.ballot(), b.weight)) return too_many();
+      ++lines;
+      p = next;
     }
     cur.jump(p, lines);
     return ok();
@@ -402,7 +464,8 @@ struct BltParser {
       // The second half counts lines from 1; its line numbers are rebased once the first half
       // (which counts the real ones) has reached `mid`. On any error there, the second half is
       // parsed again sequentially, so an error names its real line.
-      BltParser second{Cursor(mid, cur.end(), 1), options, num_candidates, {}, withdrawn};
+      BltParser second{
+          Cursor(mid, cur.end(), 1), options, num_candidates, {}, withdrawn, false, nullptr, {}};
       ProfileBuilder second_builder;
       bool second_ended = false;
       Status second_status;
@@ -459,7 +522,7 @@ struct BltParser {
 }  // namespace
 
 Result<Profile> parse_blt(std::string_view text, const ParseOptions& options) {
-  BltParser parser{Cursor(text), options, 0, {}, {}};
+  BltParser parser{Cursor(text), options, 0, {}, {}, false, nullptr, {}};
   return parser.run();
 }
 

@@ -134,6 +134,13 @@ std::string to_json(const Report& r) {
     json::array lists;
     for (const auto& l : r.party->elected_list_positions) lists.emplace_back(ints(l));
     p["elected_list_positions"] = std::move(lists);
+    json::array names;
+    for (const auto& l : r.party->elected_names) {
+      json::array one;
+      for (const auto& name : l) one.emplace_back(json::string_view(name.data(), name.size()));
+      names.emplace_back(std::move(one));
+    }
+    p["elected_names"] = std::move(names);
     o["party_seats"] = std::move(p);
   }
   o["lot_order"] = ints(r.lot_order);

@@ -53,8 +53,12 @@ std::string to_text(const Report& r) {
   out += method_title(r.method);
   if (!r.title.empty()) out += " - " + r.title;
   out += "\n";
-  out += "Seats: " + std::to_string(r.seats) + "   Ballots: " + std::to_string(r.ballots) + " (" +
-         std::to_string(r.distinct_ballots) + " distinct)";
+  if (r.party.has_value() && r.distinct_ballots == 0) {
+    out += "Seats: " + std::to_string(r.seats) + "   Votes: " + std::to_string(r.ballots);
+  } else {
+    out += "Seats: " + std::to_string(r.seats) + "   Ballots: " + std::to_string(r.ballots) + " (" +
+           std::to_string(r.distinct_ballots) + " distinct)";
+  }
   if (r.invalid_ballots > 0) out += "   Set aside: " + std::to_string(r.invalid_ballots);
   out += "\n\n";
   std::size_t name_width = 9;
@@ -125,7 +129,14 @@ std::string to_text(const Report& r) {
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {
       out += pad(r.candidates[i].substr(0, name_width), name_width, true);
       out += pad(std::to_string(r.party->seats[i]), 8, false);
-      out += r.party->qualified[i] ? "\n" : "  (below threshold)\n";
+      if (!r.party->qualified[i]) out += "  (below threshold)";
+      if (i < r.party->elected_names.size() && !r.party->elected_names[i].empty()) {
+        out += "  ";
+        for (std::size_t k = 0; k < r.party->elected_names[i].size(); ++k) {
+          out += (k > 0 ? ", " : "") + r.party->elected_names[i][k];
+        }
+      }
+      out += "\n";
     }
     out += "\n";
   }

@@ -169,6 +169,12 @@ Result<Report> count_party_list(Method method, const std::vector<PartyList>& par
     }
     ps.elected_list_positions[i] = elected;
   }
+  ps.elected_names.assign(n, {});
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int k : ps.elected_list_positions[i]) {
+      ps.elected_names[i].push_back(parties[i].candidates[static_cast<std::size_t>(k)]);
+    }
+  }
   r.party = std::move(ps);
   return r;
 }

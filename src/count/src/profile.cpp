@@ -87,12 +87,14 @@ Status ProfileBuilder::add_short(std::uint64_t key, std::span<const Item> ballot
   std::size_t i = mix_key(key) & smask;
   while (short_table_[i].group != 0) {
     if (short_table_[i].key == key) {
-      profile_.weights[short_table_[i].group - 1] += weight;
+      last_group_ = short_table_[i].group - 1;
+      profile_.weights[last_group_] += weight;
       return ok();
     }
     i = (i + 1) & smask;
   }
-  short_table_[i] = ShortSlot{key, static_cast<std::uint32_t>(profile_.weights.size() + 1)};
+  last_group_ = static_cast<std::uint32_t>(profile_.weights.size());
+  short_table_[i] = ShortSlot{key, last_group_ + 1};
   ++short_count_;
   profile_.weights.push_back(weight);
   profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
@@ -144,12 +146,14 @@ Status ProfileBuilder::add(std::span<const Item> ballot, std::uint64_t weight,
       if (other.size() == ballot.size() && std::equal(other.begin(), other.end(), ballot.begin()) &&
           (!rated || std::equal(ratings.begin(), ratings.end(),
                                 profile_.ratings.begin() + profile_.offsets[g]))) {
+        last_group_ = static_cast<std::uint32_t>(g);
         profile_.weights[g] += weight;
         return ok();
       }
     }
     i = (i + 1) & mask;
   }
+  last_group_ = static_cast<std::uint32_t>(profile_.weights.size());
   table_[i] = tag | (profile_.weights.size() + 1);
   hashes_.push_back(h);
   long_groups_.push_back(static_cast<std::uint32_t>(profile_.weights.size()));

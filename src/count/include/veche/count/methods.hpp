@@ -11,6 +11,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "veche/core/result.hpp"
@@ -26,6 +28,18 @@ struct PartyList {
   std::vector<std::string> candidates;
   std::vector<std::string> genders;
 };
+
+// A party-list file for `veche count FILE.json` (docs/counting.md, "Party lists"):
+//   {"title": "...", "seats": 10, "parties": [{"name": "List A", "votes": 1200,
+//     "candidates": [{"name": "Ana", "gender": "f"}, "Bo", ...]}, ...]}
+// "title", "seats" and "candidates" are optional; a list gives every candidate a gender or none.
+struct PartyListFile {
+  std::string title;
+  int seats = 0;  // 0: not given
+  std::vector<PartyList> parties;
+};
+// kInvalidArgument naming the field for anything malformed; kTooLarge past the limits.
+Result<PartyListFile> parse_party_lists(std::string_view json_text);
 
 struct CountOptions {
   int seats = 0;  // 0: the profile's seats

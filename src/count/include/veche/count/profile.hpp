@@ -77,12 +77,26 @@ class ProfileBuilder {
     for (std::size_t i = mix_key(key) & mask; short_table_[i].group != 0; i = (i + 1) & mask) {
       if (short_table_[i].key == key) {
         total_ += weight;
-        profile_.weights[short_table_[i].group - 1] += weight;
+        last_group_ = short_table_[i].group - 1;
+        profile_.weights[last_group_] += weight;
         return true;
       }
     }
     return add_packed_slow(key, ballot, weight);
   }
+  // The group of the ballot that the last successful add or add_packed went to.
+  std::uint32_t last_group() const { return last_group_; }
+  // Adds `weight` voters to group `group` (an index below profile().num_groups()), as add_packed
+  // would for a ballot already known to be in it. Returns false, adding nothing, once the total
+  // weight would exceed kMaxTotalWeight.
+  bool add_to_group(std::uint32_t group, std::uint64_t weight) {
+    if (weight > kMaxTotalWeight || total_ + weight > kMaxTotalWeight) return false;
+    total_ += weight;
+    profile_.weights[group] += weight;
+    return true;
+  }
+  // Hints that add_to_group(group, ...) will be called soon.
+  void prefetch_group(std::uint32_t group) const { __builtin_prefetch(&profile_.weights[group]); }
   // Hints that `key` (a packed short ballot) will be added soon.
   void prefetch_packed(std::uint64_t key) const {
     if (!short_table_.empty()) {
@@ -122,6 +136,7 @@ class ProfileBuilder {
   void grow_short();
   Status add_short(std::uint64_t key, std::span<const Item> ballot, std::uint64_t weight);
   std::uint64_t total_ = 0;
+  std::uint32_t last_group_ = 0;
   bool rated_ = false;  // a ballot came with ratings: every group carries them from then on
 };
 

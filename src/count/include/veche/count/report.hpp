@@ -54,6 +54,7 @@ struct PartySeats {
   std::vector<std::int64_t> seats;                       // per party
   std::vector<bool> qualified;                           // passed the threshold
   std::vector<std::vector<int>> elected_list_positions;  // per party, 0-based list positions
+  std::vector<std::vector<std::string>> elected_names;   // per party, the names at those positions
 };
 
 struct Report {
