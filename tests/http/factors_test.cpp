@@ -246,6 +246,7 @@ TEST_F(FactorsSiteTest, TheSecondStepIsRateLimited) {
   join("bylina");
   ASSERT_EQ(login("bylina").status, 303);
   const auto secret = enrol();
+  clock_.advance(std::chrono::seconds(60));  // confirming counted against the same limit
   ASSERT_EQ(login("bylina").status, 303);
   const auto csrf = csrf_in(send(Method::kGet, "/login/totp").body);
   for (int i = 0; i < 5; ++i) {
@@ -253,8 +254,23 @@ TEST_F(FactorsSiteTest, TheSecondStepIsRateLimited) {
   }
   EXPECT_EQ(send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=" + code_now(secret)).status,
             429);
+  // A new challenge (the passphrase again) does not reset the account's limit.
+  ASSERT_EQ(login("bylina").status, 303);
+  EXPECT_EQ(send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=123456").status, 429);
   clock_.advance(std::chrono::seconds(60));
-  auto over = send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=" + code_now(secret));
+  auto fresh = send(Method::kPost, "/login/totp", "csrf=" + csrf + "&code=" + code_now(secret));
+  EXPECT_EQ(fresh.status, 303) << "the new challenge works after the minute";
+  ASSERT_EQ(
+      send(Method::kPost, "/logout", "csrf=" + csrf_in(send(Method::kGet, "/me").body)).status,
+      303);
+  clock_.advance(std::chrono::seconds(60));
+  ASSERT_EQ(login("bylina").status, 303);
+  const auto csrf2 = csrf_in(send(Method::kGet, "/login/totp").body);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(send(Method::kPost, "/login/totp", "csrf=" + csrf2 + "&code=999999").status, 403);
+  }
+  clock_.advance(std::chrono::seconds(60));
+  auto over = send(Method::kPost, "/login/totp", "csrf=" + csrf2 + "&code=" + code_now(secret, 1));
   EXPECT_EQ(over.status, 401) << "five wrong codes end the login attempt";
   EXPECT_NE(over.body.find("Please log in again."), std::string::npos);
 }
@@ -341,6 +357,22 @@ TEST_F(FactorsSiteTest, RoleHoldersWithoutTheSecondFactorAreToldAndCannotMakeTok
                  "csrf=" + csrf_in(page.body) + "&code=" + code_now(secret))
                 .status,
             403);
+}
+
+TEST_F(FactorsSiteTest, TheSecurityPagesSpeakRussian) {
+  join("vece");
+  ASSERT_EQ(login("vece").status, 303);
+  auto page = send(Method::kGet, "/me/security", "", {{"accept-language", "ru"}});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Приложение-аутентификатор"), std::string::npos);
+  EXPECT_NE(page.body.find("Подключить приложение-аутентификатор"), std::string::npos);
+  auto tokens = send(Method::kGet, "/me/tokens", "", {{"accept-language", "ru"}});
+  EXPECT_NE(tokens.body.find("Токены доступа"), std::string::npos);
+  auto wrong = send(Method::kPost, "/recover",
+                    "csrf=" + csrf_in(send(Method::kGet, "/recover").body) +
+                        "&handle=vece&code=AAAA-BBBB-CCCC-DDDD&passphrase=another+long+one",
+                    {{"accept-language", "ru"}});
+  EXPECT_NE(wrong.body.find("Псевдоним или код восстановления неверны."), std::string::npos);
 }
 
 TEST_F(FactorsSiteTest, BadTokenFormsAreRefusedWithTheReason) {

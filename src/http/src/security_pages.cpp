@@ -61,7 +61,11 @@ void Site::Impl::add_security() {
     const auto f = form_fields(req);
     if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
     const auto challenge = cookie_value(req, kLoginCookie);
-    if (!accounts_web->totp_limits.allow("login:" + challenge, clock.now())) {
+    // Limited per account, whatever the number of challenges a passphrase holder opens.
+    auto account = accounts_web->factors.challenge_account(challenge);
+    const auto limit_key =
+        account ? "account:" + std::to_string(account->value()) : "login:" + challenge;
+    if (!accounts_web->totp_limits.allow(limit_key, clock.now())) {
       return account_form(req, "login_totp", Data(), "Second step", kTooMany, 429);
     }
     auto token = accounts_web->factors.finish_login(challenge, field(f, "code"));

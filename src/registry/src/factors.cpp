@@ -131,6 +131,19 @@ Result<std::string> Factors::finish_login(std::string_view challenge_token, std:
   return accounts_.issue_session(AccountId(account), true);
 }
 
+Result<AccountId> Factors::challenge_account(std::string_view challenge_token) const {
+  if (challenge_token.empty() || challenge_token.size() > 128) {
+    return unauthenticated(std::string(kLoginExpired));
+  }
+  const auto hash = to_blob(crypto::keyed_hash(key_, "login-challenge", challenge_token));
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT account_id FROM login_challenges WHERE "
+                                              "token_hash = ? AND expires_at > ?",
+                                              {hash, core::to_unix(clock_.now())}));
+  if (rows.empty()) return unauthenticated(std::string(kLoginExpired));
+  return AccountId(rows[0].int64(0));
+}
+
 Result<bool> Factors::needs_second_factor(AccountId account) const {
   VECHE_ASSIGN_OR_RETURN(auto a, accounts_.account(account));
   for (const auto& g : a.roles) {

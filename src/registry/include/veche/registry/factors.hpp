@@ -98,6 +98,9 @@ class Factors {
   // or expired challenge (also after kMaxTotpAttempts wrong codes); kPermissionDenied for a
   // wrong, malformed or replayed code (the challenge stays until its attempts run out).
   Result<std::string> finish_login(std::string_view challenge_token, std::string_view code);
+  // The account a live challenge belongs to (for per-account rate limits before
+  // finish_login). kUnauthenticated as finish_login.
+  Result<AccountId> challenge_account(std::string_view challenge_token) const;
 
   // Whether the account holds a role that needs a second factor. kNotFound for no account.
   Result<bool> needs_second_factor(AccountId account) const;
