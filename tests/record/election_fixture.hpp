@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 #include <optional>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "veche/core/random.hpp"
@@ -102,8 +104,9 @@ class TestElection {
     }
     std::vector<crypto::VerifyKey> pub;
     for (std::uint32_t v = 0; v < shape_.voters; ++v) {
-      voters_.push_back(crypto::Credential::generate(setup_.election_id, rng_));
-      pub.push_back(voters_.back().public_credential());
+      const auto c = crypto::Credential::generate(setup_.election_id, rng_);
+      voter_codes_.push_back(c.export_secret_code());
+      pub.push_back(c.public_credential());
     }
     append("credentials", make_credentials(1, pub, registrar_));
     auto open_payload = make_open(state_, admin_);
@@ -125,7 +128,7 @@ class TestElection {
   }
 
   EncryptedBallot make_ballot(std::uint32_t v, const PlainBallot& plain) {
-    auto b = encrypt_ballot(setup_.questions, state_.joint_key(), state_.fingerprint(), voters_[v],
+    auto b = encrypt_ballot(setup_.questions, state_.joint_key(), state_.fingerprint(), voter(v),
                             plain, rng_);
     VECHE_CHECK(b.has_value(), "valid plain ballot");
     return std::move(b).value();
@@ -138,6 +141,38 @@ class TestElection {
 
   void vote_all() {
     for (std::uint32_t v = 0; v < shape_.voters; ++v) cast(v, plain_for(v));
+  }
+
+  // vote_all() on `jobs` threads, for big benchmark boards: each voter's ballot is encrypted
+  // with randomness seeded by (seed, voter), parsed in parallel, then appended in voter order.
+  // The ballots' proofs are not re-verified here (the verifier under test does that).
+  void vote_all_parallel(unsigned jobs, std::uint64_t seed) {
+    const std::uint32_t n = shape_.voters;
+    std::vector<std::string> payloads(n);
+    std::vector<PreparedBallot> prepared(n);
+    auto encrypt_share = [&](unsigned t) {
+      for (std::uint32_t v = t; v < n; v += jobs) {
+        core::SeededRandom rng(seed * 1'000'003 + v);
+        auto b = encrypt_ballot(setup_.questions, state_.joint_key(), state_.fingerprint(),
+                                voter(v), plain_for(v), rng);
+        VECHE_CHECK(b.has_value(), "valid plain ballot");
+        payloads[v] = boost::json::serialize(b->payload);
+        auto parsed = parse_ballot(b->payload, setup_.questions);
+        VECHE_CHECK(parsed.has_value(), "a ballot just made parses");
+        prepared[v].ballot = std::move(parsed).value();
+        prepared[v].tracker = b->tracker;
+      }
+    };
+    {
+      std::vector<std::jthread> pool;
+      for (unsigned t = 0; t < jobs; ++t) pool.emplace_back(encrypt_share, t);
+    }
+    for (std::uint32_t v = 0; v < n; ++v) {
+      const Event& e = board_.append_serialized("ballot", std::move(payloads[v]));
+      auto st = state_.apply_ballot(e, prepared[v]);
+      if (!st) check_failed("state.apply_ballot", st.error().message.c_str(), __FILE__, __LINE__);
+      last_[v] = plain_for(v);
+    }
   }
 
   void close() { append("close", make_close(state_, admin_)); }
@@ -185,7 +220,13 @@ class TestElection {
   const Setup& setup() const { return setup_; }
   const crypto::SigningKey& admin() const { return admin_; }
   const crypto::SigningKey& trustee_key(std::uint32_t i) const { return trustee_keys_[i - 1]; }
-  const crypto::Credential& voter(std::uint32_t v) const { return voters_[v]; }
+  // Voter v's credential, re-derived from its code: a 100,000-voter board cannot keep that many
+  // secrets in guarded memory at once (each is its own mapping; the kernel caps them).
+  crypto::Credential voter(std::uint32_t v) const {
+    auto c = crypto::Credential::from_code(setup_.election_id, voter_codes_[v]);
+    VECHE_CHECK(c.has_value(), "codes made by Credential::generate parse");
+    return std::move(c).value();
+  }
   core::Random& rng() { return rng_; }
 
  private:
@@ -195,7 +236,7 @@ class TestElection {
   crypto::SigningKey registrar_;
   std::vector<crypto::SigningKey> trustee_keys_;
   std::vector<crypto::SecretScalar> enc_;
-  std::vector<crypto::Credential> voters_;
+  std::vector<std::string> voter_codes_;
   std::map<std::uint32_t, PlainBallot> last_;
   Setup setup_;
   Board board_;

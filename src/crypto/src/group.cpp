@@ -217,8 +217,10 @@ namespace {
 
 // Signed-digit recoding (§13): s = Σ d_w·2^(c·w) with every d_w in [-2^(c-1), 2^(c-1)), so a
 // window needs 2^(c-1) buckets and a negative digit adds the negated point. `out` gets
-// `windows` digits; scalars are < ℓ < 2^253 and windows·c >= 254 leaves room for the carry.
-void signed_digits(const Scalar& s, unsigned c, unsigned windows, std::int32_t* out) {
+// `windows` digits, digit w at out[w * stride] (window-major: one pass over a window reads its
+// digits in order); scalars are < ℓ < 2^253 and windows·c >= 254 leaves room for the carry.
+void signed_digits(const Scalar& s, unsigned c, unsigned windows, std::size_t stride,
+                   std::int32_t* out) {
   const ScalarBytes b = s.to_bytes();
   std::array<std::uint64_t, 5> limb{};
   std::memcpy(limb.data(), b.data(), b.size());
@@ -234,7 +236,7 @@ void signed_digits(const Scalar& s, unsigned c, unsigned windows, std::int32_t* 
     std::int64_t v = static_cast<std::int64_t>(bits & mask) + carry;
     carry = v >= half ? 1 : 0;
     v -= carry << c;
-    out[w] = static_cast<std::int32_t>(v);
+    out[w * stride] = static_cast<std::int32_t>(v);
   }
 }
 
@@ -259,7 +261,7 @@ Point multi_scalar_mul(std::span<const Scalar> scalars, std::span<const Point> p
   }
   const unsigned windows = (254 + c - 1) / c;
   std::vector<std::int32_t> digits(n * windows);
-  for (std::size_t i = 0; i < n; ++i) signed_digits(scalars[i], c, windows, &digits[i * windows]);
+  for (std::size_t i = 0; i < n; ++i) signed_digits(scalars[i], c, windows, n, &digits[i]);
   const std::size_t buckets_n = std::size_t{1} << (c - 1);
   std::vector<Point> buckets(buckets_n + 1);  // bucket d holds the points with digit ±d
   std::vector<unsigned char> used(buckets_n + 1);
@@ -268,7 +270,7 @@ Point multi_scalar_mul(std::span<const Scalar> scalars, std::span<const Point> p
     for (unsigned k = 0; k < c; ++k) acc = acc.doubled();
     std::fill(used.begin(), used.end(), 0);
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t d = digits[i * windows + w];
+      const std::int32_t d = digits[w * n + i];
       if (d == 0) continue;
       const auto idx = static_cast<std::size_t>(d > 0 ? d : -d);
       auto* bucket = detail::dp(buckets[idx]);

@@ -102,11 +102,15 @@ Result<std::vector<Event>> parse_board(std::string_view text, unsigned threads) 
 }
 
 const Event& Board::append(std::string_view type, const json::object& payload) {
+  return append_serialized(type, json::serialize(payload));
+}
+
+const Event& Board::append_serialized(std::string_view type, std::string payload) {
   Event e;
   e.seq = events_.size();
   e.prev = head();
   e.type = std::string(type);
-  e.payload = json::serialize(payload);
+  e.payload = std::move(payload);
   e.hash = event_hash(e.seq, e.prev, e.type, e.payload);
   events_.push_back(std::move(e));
   return events_.back();

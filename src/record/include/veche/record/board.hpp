@@ -48,6 +48,8 @@ class Board {
   explicit Board(std::vector<Event> events) : events_(std::move(events)) {}
   // Appends an event with the given payload; returns it.
   const Event& append(std::string_view type, const boost::json::object& payload);
+  // The same with the payload already serialized canonically (boost::json::serialize).
+  const Event& append_serialized(std::string_view type, std::string payload);
   const std::vector<Event>& events() const { return events_; }
   // The whole board as the record file (one line per event, each ending in '\n').
   std::string serialize() const;

@@ -1,0 +1,310 @@
+// The offline election workflow through the real binaries (issue 8, "What a person must be able
+// to do"): `veche election|trustee|registrar|vote` over a board folder, then `veche-verify` on
+// the exported record; and each command refusing bad input with a message and an exit status,
+// never a crash.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;       // exit status; -1 when killed by a signal
+  int signal = 0;      // the signal that ended it, if any
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `argv` in `cwd` with stdin from /dev/null; collects its output.
+Outcome run_process(const std::vector<std::string>& argv, const fs::path& cwd) {
+  int pipefd[2];
+  if (::pipe(pipefd) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(pipefd[0]);
+    ::dup2(pipefd[1], 1);
+    ::dup2(pipefd[1], 2);
+    const int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    if (::chdir(cwd.c_str()) != 0) ::_exit(126);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(pipefd[1]);
+  Outcome r;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(pipefd[0], buf, sizeof buf);
+    if (n <= 0) break;
+    r.output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(pipefd[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) r.code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  return r;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+// The value after "public key: " in a keygen's output.
+std::string public_key(const Outcome& r) {
+  const std::string tag = "public key: ";
+  const auto at = r.output.find(tag);
+  if (at == std::string::npos) return "";
+  return r.output.substr(at + tag.size(), 64);
+}
+
+class ElectionCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = (fs::temp_directory_path() / "veche-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // `veche ARGS...`; fails the test when it does not exit 0.
+  Outcome veche_ok(std::vector<std::string> args) {
+    args.insert(args.begin(), VECHE_BIN);
+    Outcome r = run_process(args, dir_);
+    EXPECT_EQ(r.code, 0) << args[1] << " " << (args.size() > 2 ? args[2] : "") << ": " << r.output;
+    return r;
+  }
+  Outcome veche(std::vector<std::string> args) {
+    args.insert(args.begin(), VECHE_BIN);
+    return run_process(args, dir_);
+  }
+  Outcome verify(const std::string& record) {
+    return run_process({VECHE_VERIFY_BIN, record}, dir_);
+  }
+
+  // A command that must be refused: a non-zero exit (not a signal) and `needle` in its output.
+  void expect_refused(const Outcome& r, const std::string& needle) {
+    EXPECT_EQ(r.signal, 0) << "crashed: " << r.output;
+    EXPECT_GT(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos)
+        << "wanted \"" << needle << "\" in: " << r.output;
+  }
+
+  // Keys, spec, board with setup, key generation by all three trustees, `voters` credentials
+  // (codes_ filled), opening.
+  void open_election(int voters) {
+    const std::string admin = public_key(veche_ok({"election", "admin-key", "--out", "admin.key"}));
+    const std::string reg = public_key(veche_ok({"registrar", "keygen", "--out", "registrar.key"}));
+    std::vector<std::string> trustees;
+    for (const char* t : {"t1.key", "t2.key", "t3.key"}) {
+      trustees.push_back(public_key(veche_ok({"trustee", "keygen", "--out", t})));
+    }
+    ASSERT_EQ(admin.size(), 64U);
+    ASSERT_EQ(reg.size(), 64U);
+    write_text(
+        dir_ / "spec.json",
+        R"({"election_id":"cli-test","title":"Coalition council",)"
+        R"("questions":[{"id":"council","kind":"approval","choices":["Anna","Boris","Vera","Gleb"],)"
+        R"("min":0,"max":2,"blank":true},)"
+        R"({"id":"assembly","kind":"party_list","choices":["North","South","East"],"min":1,)"
+        R"("max":1,"blank":true,"seats":5,"method":"sainte_lague","threshold_permille":50}],)"
+        R"("trustees":[{"name":"Faction A","key":")" +
+            trustees[0] + R"("},{"name":"Faction B","key":")" + trustees[1] +
+            R"("},{"name":"Faction C","key":")" + trustees[2] +
+            R"("}],"threshold":2,"registrars":[{"name":"Registrar","key":")" + reg + R"("}]})");
+    veche_ok({"election", "create", "--board", "board", "--spec", "spec.json", "--admin-key",
+              "admin.key"});
+    for (int round = 0; round < 3; ++round) {
+      for (const char* t : {"t1.key", "t2.key", "t3.key"}) {
+        veche_ok({"trustee", "share", "--board", "board", "--key", t});
+      }
+    }
+    veche_ok({"registrar", "credentials", "--board", "board", "--key", "registrar.key", "--voters",
+              std::to_string(voters), "--out", "codes.txt"});
+    std::istringstream codes(read_text(dir_ / "codes.txt"));
+    for (std::string line; std::getline(codes, line);) {
+      if (!line.empty() && line[0] != '#') codes_.push_back(line);
+    }
+    ASSERT_EQ(codes_.size(), static_cast<std::size_t>(voters));
+    veche_ok({"election", "open", "--board", "board", "--admin-key", "admin.key"});
+  }
+
+  Outcome vote(std::size_t voter, const std::vector<std::string>& selects, bool audit = false) {
+    std::vector<std::string> args = {"vote", "--board", "board", "--code", codes_[voter]};
+    for (const auto& s : selects) {
+      args.push_back("--select");
+      args.push_back(s);
+    }
+    if (audit) args.push_back("--audit");
+    return veche_ok(args);
+  }
+
+  fs::path dir_;
+  std::vector<std::string> codes_;
+};
+
+TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
+  open_election(7);
+  // Final intentions: council Anna 2, Boris 1, Vera 2, Gleb 2; lists North 4, South 1, East 2,
+  // which Sainte-Laguë turns into 3, 1, 1 of 5 seats with no equal quotients.
+  vote(0, {"council=Anna", "assembly=North"});
+  vote(1, {"council=Boris", "assembly=South"});
+  vote(2, {"council=Vera", "assembly=East"});
+  vote(3, {"council=Gleb", "assembly=North"});
+  vote(4, {"council=Anna", "assembly=North"});
+  vote(5, {"council=Anna", "assembly=North"});
+  const Outcome blank = vote(6, {"assembly=North"});
+  EXPECT_NE(blank.output.find("tracker: "), std::string::npos) << blank.output;
+  vote(0, {"council=Vera,Gleb", "assembly=East"});  // a revote: this one counts
+  const Outcome audited = vote(1, {"council=Boris", "assembly=South"}, /*audit=*/true);
+  EXPECT_NE(audited.output.find("encrypts exactly your choices"), std::string::npos)
+      << audited.output;
+  vote(5, {"council=Anna", "assembly=North"});  // cast again, the same choice
+  const Outcome closed =
+      veche_ok({"election", "close", "--board", "board", "--admin-key", "admin.key"});
+  EXPECT_NE(closed.output.find("10 ballots, 7 counted"), std::string::npos) << closed.output;
+  veche_ok({"trustee", "decrypt", "--board", "board", "--key", "t1.key"});
+  veche_ok({"trustee", "decrypt", "--board", "board", "--key", "t3.key"});  // trustee 2 absent
+  const Outcome tally = veche_ok({"election", "tally", "--board", "board"});
+  EXPECT_NE(tally.output.find("counted ballots: 7"), std::string::npos) << tally.output;
+  veche_ok({"election", "publish", "--board", "board", "--admin-key", "admin.key"});
+  veche_ok({"election", "record", "--board", "board", "--out", "record.jsonl"});
+
+  const Outcome good = verify("record.jsonl");
+  EXPECT_EQ(good.code, 0) << good.output;
+  EXPECT_NE(good.output.find("verdict: VALID"), std::string::npos) << good.output;
+  EXPECT_NE(good.output.find("result (7 ballots counted)"), std::string::npos) << good.output;
+  EXPECT_NE(good.output.find("council: 2 1 2 2"), std::string::npos) << good.output;
+  EXPECT_NE(good.output.find("assembly: 4 (3 seats) 1 (1 seats) 2 (1 seats)"), std::string::npos)
+      << good.output;
+  // The board folder itself verifies too.
+  EXPECT_EQ(verify("board").code, 0);
+
+  // One hex digit of a ciphertext in the third ballot changes: the chain names that event.
+  const std::string text = read_text(dir_ / "record.jsonl");
+  std::size_t line_start = 0;
+  std::size_t seq = 0;
+  int ballots_seen = 0;
+  for (;; ++seq) {
+    const std::size_t nl = text.find('\n', line_start);
+    ASSERT_NE(nl, std::string::npos) << "no third ballot";
+    const std::string_view line(text.data() + line_start, nl - line_start);
+    if (line.find("\"type\":\"ballot\"") != std::string_view::npos && ++ballots_seen == 3) break;
+    line_start = nl + 1;
+  }
+  const std::size_t at = text.find("\"c\":\"", line_start) + 5;
+  std::string tampered = text;
+  tampered[at] = tampered[at] == 'a' ? 'b' : 'a';
+  write_text(dir_ / "tampered.jsonl", tampered);
+  const Outcome bad = verify("tampered.jsonl");
+  EXPECT_EQ(bad.code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("verdict: INVALID at check 2"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("event " + std::to_string(seq) + " (ballot): hash does not match"),
+            std::string::npos)
+      << bad.output;
+
+  // A byte that breaks the JSON itself is named by its line.
+  tampered = text;
+  tampered[line_start] = 'x';
+  write_text(dir_ / "broken.jsonl", tampered);
+  const Outcome broken = verify("broken.jsonl");
+  EXPECT_EQ(broken.code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("INVALID at check 1"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("line " + std::to_string(seq + 1) + ":"), std::string::npos)
+      << broken.output;
+}
+
+TEST_F(ElectionCli, CommandsRefuseBadInputWithAMessage) {
+  open_election(2);
+  // Files and folders that are not there.
+  expect_refused(veche({"vote", "--board", "nowhere", "--code", codes_[0]}), "no board at");
+  expect_refused(veche({"trustee", "share", "--board", "board", "--key", "missing.key"}),
+                 "cannot read");
+  expect_refused(veche({"election", "close", "--board", "board", "--admin-key", "missing.key"}),
+                 "cannot read");
+  expect_refused(veche({"vote", "--board", "board", "--code-file", "missing.txt"}), "cannot read");
+  expect_refused(veche({"election", "create", "--board", "board2", "--spec", "missing.json",
+                        "--admin-key", "admin.key"}),
+                 "cannot read");
+  expect_refused(veche({"registrar", "credentials", "--board", "nowhere", "--key", "registrar.key",
+                        "--voters", "3", "--out", "more.txt"}),
+                 "no board at");
+  // A folder that is not an election's board.
+  fs::create_directories(dir_ / "notaboard");
+  write_text(dir_ / "notaboard" / "board.jsonl", "this is not a board\n");
+  expect_refused(veche({"vote", "--board", "notaboard", "--code", codes_[0]}), "line 1");
+  expect_refused(veche({"election", "record", "--board", "notaboard", "--out", "r.jsonl"}),
+                 "line 1");
+  // The wrong kind of key, a damaged key file, a malformed spec, a second create.
+  expect_refused(veche({"election", "close", "--board", "board", "--admin-key", "t1.key"}),
+                 "is not a veche-admin-key file");
+  write_text(dir_ / "garbage.key", "{\"kind\":");
+  expect_refused(veche({"trustee", "decrypt", "--board", "board", "--key", "garbage.key"}),
+                 "is not a key file");
+  write_text(dir_ / "bad-spec.json", "{\"election_id\":");
+  expect_refused(veche({"election", "create", "--board", "board3", "--spec", "bad-spec.json",
+                        "--admin-key", "admin.key"}),
+                 "is not JSON");
+  expect_refused(veche({"election", "create", "--board", "board", "--spec", "spec.json",
+                        "--admin-key", "admin.key"}),
+                 "exists already");
+  // Malformed credentials and choices.
+  expect_refused(veche({"vote", "--board", "board", "--code", "not-a-code"}), "24 characters");
+  std::string wrong = codes_[0];
+  wrong[3] = wrong[3] == 'A' ? 'B' : 'A';
+  expect_refused(veche({"vote", "--board", "board", "--code", wrong}), "veche: ");
+  expect_refused(
+      veche({"vote", "--board", "board", "--code", codes_[0], "--select", "council=Nobody"}),
+      "has no choice");
+  expect_refused(veche({"vote", "--board", "board", "--code", codes_[0], "--select",
+                        "council=Anna,Boris,Vera"}),
+                 "allowed 0 to 2");
+  expect_refused(veche({"vote", "--board", "board", "--code", codes_[0], "--select", "nothing"}),
+                 "question=choice");
+  // Steps out of order and out of range.
+  expect_refused(veche({"trustee", "decrypt", "--board", "board", "--key", "t1.key"}),
+                 "not closed");
+  expect_refused(veche({"election", "tally", "--board", "board"}), "not closed");
+  expect_refused(veche({"registrar", "credentials", "--board", "board", "--key", "registrar.key",
+                        "--voters", "0", "--out", "zero.txt"}),
+                 "--voters");
+  // The verifier: a missing file, an empty one, a directory without a board.
+  const Outcome missing = run_process({VECHE_VERIFY_BIN, "missing.jsonl"}, dir_);
+  EXPECT_EQ(missing.code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("cannot read"), std::string::npos) << missing.output;
+  write_text(dir_ / "empty.jsonl", "");
+  const Outcome empty = verify("empty.jsonl");
+  EXPECT_EQ(empty.code, 1) << empty.output;
+  EXPECT_NE(empty.output.find("the record is empty"), std::string::npos) << empty.output;
+  const Outcome notaboard = verify("notaboard");
+  EXPECT_EQ(notaboard.code, 1) << notaboard.output;
+  EXPECT_NE(notaboard.output.find("INVALID at check 1"), std::string::npos) << notaboard.output;
+  // After all that, the board is intact: a vote still goes through and the board verifies so far.
+  vote(1, {"council=Anna"});
+  EXPECT_EQ(verify("board").code, 1);  // no result yet: check 16, not damage
+  EXPECT_NE(verify("board").output.find("INVALID at check 16"), std::string::npos);
+}
+
+}  // namespace
