@@ -129,7 +129,9 @@ class ElectionCli : public ::testing::Test {
         R"("questions":[{"id":"council","kind":"approval","choices":["Anna","Boris","Vera","Gleb"],)"
         R"("min":0,"max":2,"blank":true},)"
         R"({"id":"assembly","kind":"party_list","choices":["North","South","East"],"min":1,)"
-        R"("max":1,"blank":true,"seats":5,"method":"sainte_lague","threshold_permille":50}],)"
+        R"("max":1,"blank":true,"seats":5,"method":"sainte_lague","threshold_permille":50},)"
+        R"({"id":"chamber","kind":"party_list","choices":["Left","Right"],"min":1,)"
+        R"("max":1,"blank":true,"seats":1,"method":"dhondt","threshold_permille":0}],)"
         R"("trustees":[{"name":"Faction A","key":")" +
             trustees[0] + R"("},{"name":"Faction B","key":")" + trustees[1] +
             R"("},{"name":"Faction C","key":")" + trustees[2] +
@@ -148,7 +150,11 @@ class ElectionCli : public ::testing::Test {
       if (!line.empty() && line[0] != '#') codes_.push_back(line);
     }
     ASSERT_EQ(codes_.size(), static_cast<std::size_t>(voters));
-    veche_ok({"election", "open", "--board", "board", "--admin-key", "admin.key"});
+    const Outcome opened =
+        veche_ok({"election", "open", "--board", "board", "--admin-key", "admin.key"});
+    const auto at = opened.output.find("fingerprint: ");
+    ASSERT_NE(at, std::string::npos) << opened.output;
+    fingerprint_ = opened.output.substr(at + 13, 64);
   }
 
   Outcome vote(std::size_t voter, const std::vector<std::string>& selects, bool audit = false) {
@@ -163,25 +169,29 @@ class ElectionCli : public ::testing::Test {
 
   fs::path dir_;
   std::vector<std::string> codes_;
+  std::string fingerprint_;
 };
 
 TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
   open_election(7);
   // Final intentions: council Anna 2, Boris 1, Vera 2, Gleb 2; lists North 4, South 1, East 2,
   // which Sainte-Laguë turns into 3, 1, 1 of 5 seats with no equal quotients.
-  vote(0, {"council=Anna", "assembly=North"});
-  vote(1, {"council=Boris", "assembly=South"});
-  vote(2, {"council=Vera", "assembly=East"});
-  vote(3, {"council=Gleb", "assembly=North"});
-  vote(4, {"council=Anna", "assembly=North"});
-  vote(5, {"council=Anna", "assembly=North"});
+  // The chamber ties 3 to 3 for its one seat: the lot seeded by the fingerprint decides.
+  vote(0, {"council=Anna", "assembly=North", "chamber=Right"});
+  vote(1, {"council=Boris", "assembly=South", "chamber=Right"});
+  vote(2, {"council=Vera", "assembly=East", "chamber=Left"});
+  vote(3, {"council=Gleb", "assembly=North", "chamber=Right"});
+  vote(4, {"council=Anna", "assembly=North", "chamber=Left"});
+  vote(5, {"council=Anna", "assembly=North", "chamber=Right"});
   const Outcome blank = vote(6, {"assembly=North"});
   EXPECT_NE(blank.output.find("tracker: "), std::string::npos) << blank.output;
-  vote(0, {"council=Vera,Gleb", "assembly=East"});  // a revote: this one counts
-  const Outcome audited = vote(1, {"council=Boris", "assembly=South"}, /*audit=*/true);
+  // A revote: this one counts.
+  vote(0, {"council=Vera,Gleb", "assembly=East", "chamber=Left"});
+  const Outcome audited =
+      vote(1, {"council=Boris", "assembly=South", "chamber=Right"}, /*audit=*/true);
   EXPECT_NE(audited.output.find("encrypts exactly your choices"), std::string::npos)
       << audited.output;
-  vote(5, {"council=Anna", "assembly=North"});  // cast again, the same choice
+  vote(5, {"council=Anna", "assembly=North", "chamber=Right"});  // the same choice, cast again
   const Outcome closed =
       veche_ok({"election", "close", "--board", "board", "--admin-key", "admin.key"});
   EXPECT_NE(closed.output.find("10 ballots, 7 counted"), std::string::npos) << closed.output;
@@ -201,6 +211,23 @@ TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
       << good.output;
   // The board folder itself verifies too.
   EXPECT_EQ(verify("board").code, 0);
+
+  // `veche count` on the same totals, with the fingerprint as the seed of its lot, gives the
+  // seat the election gave (the tie included): both are the counting library's count.
+  const auto chamber = good.output.find("chamber: 3 (");
+  ASSERT_NE(chamber, std::string::npos) << good.output;
+  const bool left_won = good.output.compare(chamber, 21, "chamber: 3 (1 seats) ") == 0;
+  EXPECT_NE(good.output.find(left_won ? "3 (1 seats) 3 (0 seats)" : "3 (0 seats) 3 (1 seats)"),
+            std::string::npos)
+      << good.output;
+  write_text(dir_ / "chamber.json",
+             R"({"seats":1,"parties":[{"name":"Left","votes":3},{"name":"Right","votes":3}]})");
+  const Outcome counted = veche_ok(
+      {"count", "chamber.json", "--method", "dhondt", "--seed", fingerprint_, "--format", "json"});
+  EXPECT_NE(
+      counted.output.find(left_won ? R"("winner_names":["Left"])" : R"("winner_names":["Right"])"),
+      std::string::npos)
+      << counted.output;
 
   // One hex digit of a ciphertext in the third ballot changes: the chain names that event.
   const std::string text = read_text(dir_ / "record.jsonl");
