@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "audit_append.hpp"
+#include "quotas_internal.hpp"
 #include "veche/core/text.hpp"
 #include "veche/crypto/bytes.hpp"
 #include "veche/crypto/hash.hpp"
@@ -247,6 +248,7 @@ Result<std::vector<std::string>> Accounts::issue_codes(std::string_view org_slug
   const auto now = clock_.now();
   VECHE_TRY(store::with_write(db_, [&](store::Transaction& tx) -> Status {
     VECHE_ASSIGN_OR_RETURN(auto org, organization_id(tx, org_slug));
+    VECHE_TRY(detail::check_quota(tx, org, count, now));
     VECHE_ASSIGN_OR_RETURN(
         auto b, tx.query_one("SELECT COALESCE(MAX(batch), 0) FROM invitation_codes WHERE "
                              "organization_id = ?",

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "audit_append.hpp"
 #include "veche/core/text.hpp"
 
 namespace veche::registry {
@@ -44,6 +47,27 @@ Status check_website(std::string_view url) {
   return ok();
 }
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string joined_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
 Organization org_from_row(const store::Row& r) {
   Organization o;
   o.id = OrganizationId(r.int64(0));
@@ -52,11 +76,55 @@ Organization org_from_row(const store::Row& r) {
   o.description = {r.text(4), r.text(5)};
   o.website = r.text(6);
   o.joined_at = core::from_unix(r.int64(7));
+  // Other names are stored as "lang=name" lines; a line without '=' (never written by this
+  // code) is skipped rather than trusted.
+  for (const auto& line : lines_of(r.text(8))) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) o.other_names.push_back({line.substr(0, eq), line.substr(eq + 1)});
+  }
+  o.focus_areas = lines_of(r.text(9));
+  o.regions = lines_of(r.text(10));
+  o.minorities = lines_of(r.text(11));
   return o;
 }
 
 constexpr std::string_view kOrgColumns =
-    "id, slug, name_en, name_ru, description_en, description_ru, website, joined_at";
+    "id, slug, name_en, name_ru, description_en, description_ru, website, joined_at, "
+    "other_names, focus_areas, regions, minorities";
+
+Status check_list(std::string_view field, const std::vector<std::string>& items) {
+  if (items.size() > 20) return invalid_argument(fmt::format("{}: at most 20 items", field));
+  for (const auto& item : items) {
+    VECHE_TRY(core::check_text(field, item, 80, false));
+    if (core::trim(item).empty())
+      return invalid_argument(fmt::format("{}: an item is empty", field));
+  }
+  return ok();
+}
+
+Status check_other_names(const std::vector<OtherName>& names) {
+  if (names.size() > 10) return invalid_argument("at most 10 names in other languages");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& lang = names[i].lang;
+    const bool letters =
+        std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (lang.size() < 2 || lang.size() > 3 || !letters) {
+      return invalid_argument("a language code is 2 or 3 lowercase letters, such as be or uk");
+    }
+    if (lang == "en" || lang == "ru") {
+      return invalid_argument("names in English and Russian have fields of their own");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names[j].lang == lang)
+        return invalid_argument("one name per language: " + lang + " twice");
+    }
+    VECHE_TRY(core::check_text("name (" + lang + ")", names[i].name, 200, false));
+    if (core::trim(names[i].name).empty()) {
+      return invalid_argument("name (" + lang + ") must not be empty");
+    }
+  }
+  return ok();
+}
 
 Result<Coalition> read_coalition(store::Transaction& tx) {
   VECHE_ASSIGN_OR_RETURN(
@@ -139,6 +207,33 @@ Result<Organization> Registry::organization(std::string_view slug) const {
       tx->query_one(fmt::format("SELECT {} FROM organizations WHERE slug = ?", kOrgColumns),
                     {std::string(slug)}, "there is no organization with that short name"));
   return org_from_row(row);
+}
+
+Status Registry::update_profile(std::string_view slug, const OrganizationProfile& p,
+                                std::string_view actor) {
+  VECHE_TRY(check_slug(slug));
+  VECHE_TRY(check_localized("organization name", p.name, 200, false, true));
+  VECHE_TRY(check_localized("description", p.description, 5000, true, false));
+  VECHE_TRY(check_website(p.website));
+  VECHE_TRY(check_other_names(p.other_names));
+  VECHE_TRY(check_list("focus areas", p.focus_areas));
+  VECHE_TRY(check_list("regions", p.regions));
+  VECHE_TRY(check_list("minorities", p.minorities));
+  std::vector<std::string> other;
+  for (const auto& n : p.other_names) other.push_back(n.lang + "=" + n.name);
+  return store::with_write(db_, [&](store::Transaction& tx) -> Status {
+    VECHE_ASSIGN_OR_RETURN(
+        auto changed,
+        tx.exec("UPDATE organizations SET name_en = ?, name_ru = ?, description_en = ?, "
+                "description_ru = ?, website = ?, other_names = ?, focus_areas = ?, regions = ?, "
+                "minorities = ? WHERE slug = ?",
+                {p.name.en, p.name.ru, p.description.en, p.description.ru, p.website,
+                 joined_lines(other), joined_lines(p.focus_areas), joined_lines(p.regions),
+                 joined_lines(p.minorities), std::string(slug)}));
+    if (changed == 0) return not_found("there is no organization with that short name");
+    return append_audit_entry(tx, clock_.now(), actor, "organization.profile", std::string(slug),
+                              true);
+  });
 }
 
 Result<int> Registry::adopt_charter(const LocalizedText& body) {

@@ -1,6 +1,8 @@
 #include <array>
 
+#include "charter_schema.hpp"
 #include "factors_schema.hpp"
+#include "profiles_schema.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::registry {
@@ -163,6 +165,10 @@ constexpr std::array kMigrations = {
                      kV2Sqlite, kV2Postgres},
     store::Migration{"registry", 3, "second factors, recovery codes, personal access tokens",
                      kV3Sqlite, kV3Postgres},
+    store::Migration{"registry", 4, "organization profiles, invitation-code quotas",
+                     detail::kV4Sqlite, detail::kV4Postgres},
+    store::Migration{"registry", 5, "charter signatures, contact addresses",
+                     charter_detail::kV5Sqlite, charter_detail::kV5Postgres},
 };
 }  // namespace
 

@@ -72,6 +72,21 @@ struct CodeCounts {
   std::int64_t expired = 0;
 };
 
+// How many invitation codes an organization may issue per period (codes that were revoked
+// unused do not count). The coalition sets a default and may override it per organization.
+struct CodeQuota {
+  std::int64_t codes = 500;
+  int period_days = 30;
+  bool organization_specific = false;  // set for this organization, not the default
+};
+
+// A holder of an organization role, for the organization's public page.
+struct RoleHolder {
+  std::string handle;
+  std::string display_name;
+  Role role = Role::kDelegate;
+};
+
 // Handles: 3..32 characters, ASCII letters, digits, '_' and '-'; unique regardless of case.
 Status check_handle(std::string_view handle);
 // Passphrases: 10..1024 bytes of valid UTF-8.
@@ -103,6 +118,18 @@ class Accounts {
   Result<std::vector<std::string>> issue_codes(std::string_view org_slug, int count,
                                                std::chrono::seconds valid_for,
                                                std::string_view actor);
+  // The quota that applies to the organization, and how many codes it issued in the current
+  // period (the last period_days days). issue_codes refuses a batch past the quota with
+  // kResourceExhausted.
+  Result<CodeQuota> code_quota(std::string_view org_slug) const;
+  Result<std::int64_t> codes_issued_in_period(std::string_view org_slug) const;
+  // Sets the coalition's default quota (`org_slug` empty) or one organization's; codes 0..100000,
+  // period 1..366 days. Goes to the public audit log.
+  Status set_code_quota(std::string_view actor, std::string_view org_slug, std::int64_t codes,
+                        int period_days);
+  // The delegates and registrars of an organization, ordered by role then handle.
+  Result<std::vector<RoleHolder>> organization_roles(std::string_view org_slug) const;
+
   // Revokes every unused code of the organization; returns how many.
   Result<std::int64_t> revoke_unused_codes(std::string_view org_slug, std::string_view actor);
   Result<CodeCounts> code_counts(std::string_view org_slug) const;

@@ -33,12 +33,27 @@ struct Coalition {
   LocalizedText summary;  // the charter summary shown on the home page
 };
 
-struct Organization {
-  OrganizationId id;
-  std::string slug;  // lowercase ASCII letters, digits and '-', 2..40 characters
+// The organization's name in a language other than English and Russian.
+struct OtherName {
+  std::string lang;  // 2 or 3 lowercase letters (ISO 639), not "en" or "ru"
+  std::string name;
+};
+
+// What an organization's delegates may edit about it.
+struct OrganizationProfile {
   LocalizedText name;
   LocalizedText description;
-  std::string website;  // "" or an https:// or http:// URL
+  std::string website;                 // "" or an https:// or http:// URL
+  std::vector<OtherName> other_names;  // at most 10, one per language
+  // Each at most 20 items of 1..80 characters, one line each.
+  std::vector<std::string> focus_areas;
+  std::vector<std::string> regions;
+  std::vector<std::string> minorities;  // the minorities it represents
+};
+
+struct Organization : OrganizationProfile {
+  OrganizationId id;
+  std::string slug;  // lowercase ASCII letters, digits and '-', 2..40 characters
   core::TimePoint joined_at;
 };
 
@@ -78,6 +93,11 @@ class Registry {
   };
   Result<Overview> overview() const;
   Result<Organization> organization(std::string_view slug) const;
+  // Replaces the organization's profile (validated as add_organization, plus the lists above);
+  // the change goes to the public audit log in the name of `actor`. Callers check that the
+  // actor is a delegate of the organization or the operator.
+  Status update_profile(std::string_view slug, const OrganizationProfile& profile,
+                        std::string_view actor);
 
   // Adopts a new charter version (numbered 1, 2, ...); returns its number.
   Result<int> adopt_charter(const LocalizedText& body);
