@@ -2,6 +2,7 @@
 // here is invented.
 #include <array>
 
+#include "veche/registry/charter.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::registry {
@@ -78,6 +79,7 @@ Status load_demo(store::Database& db, const core::Clock& clock) {
        "решают открыто, по одному голосу; её выборы может проверить любой."}}));
   for (const auto& org : kDemoOrganizations) VECHE_TRY(reg.add_organization(org));
   VECHE_TRY(reg.adopt_charter({std::string(kCharterEn), std::string(kCharterRu)}));
+  VECHE_TRY(load_demo_signatures(db, clock));
   return ok();
 }
 
