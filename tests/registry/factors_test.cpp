@@ -237,6 +237,13 @@ TEST_P(FactorsTest, RoleHoldersNeedTheSecondFactorForTheirPowers) {
 TEST_P(FactorsTest, DisablingNeedsAValidCode) {
   const auto id = join("stribog");
   const auto secret = enrol(id);
+  auto step = factors_->login("stribog", kPass);
+  clock_.advance(seconds(kTotpStepSeconds));
+  const auto strong = factors_->finish_login(step->challenge_token, code_for(secret));
+  ASSERT_TRUE(strong);
+  const auto token = factors_->create_token(id, "t", {Scope::kDelegate}, days(3), true);
+  ASSERT_TRUE(token);
+  clock_.advance(seconds(kTotpStepSeconds));
   EXPECT_EQ(factors_->disable_totp(id, "123456").error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(*factors_->totp_state(id), TotpState::kActive);
   ASSERT_TRUE(factors_->disable_totp(id, code_for(secret)));
@@ -244,6 +251,10 @@ TEST_P(FactorsTest, DisablingNeedsAValidCode) {
   EXPECT_TRUE(accounts_->login("stribog", kPass));
   EXPECT_EQ(factors_->verify_totp(id, code_for(secret)).error().code,
             ErrorCode::kFailedPrecondition);
+  // Granted a role later, the account needs the app again: old sessions and tokens do not count.
+  ASSERT_TRUE(accounts_->grant_role("operator", "stribog", Role::kDelegate, "alpha"));
+  EXPECT_FALSE(*factors_->second_factor_ok(*accounts_->session(*strong)));
+  EXPECT_FALSE(factors_->authenticate_token(*token)->second_factor);
 }
 
 TEST_P(FactorsTest, AnOperatorResetsALostAuthenticatorAndItIsAudited) {

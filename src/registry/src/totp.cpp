@@ -189,6 +189,12 @@ Status Factors::disable_totp(AccountId account, std::string_view code) {
   return store::with_write(db_, [&](store::Transaction& tx) -> Status {
     VECHE_TRY(check_code(tx, key_, account.value(), code, now, true));
     VECHE_TRY(tx.exec("DELETE FROM totp_secrets WHERE account_id = ?", {account.value()}));
+    // Without the app, no session or token of the account stands for a second factor any more
+    // (should a role needing one be granted later).
+    VECHE_TRY(
+        tx.exec("UPDATE sessions SET second_factor = 0 WHERE account_id = ?", {account.value()}));
+    VECHE_TRY(tx.exec("UPDATE access_tokens SET second_factor = 0 WHERE account_id = ?",
+                      {account.value()}));
     return append_audit_entry(tx, now, handle_of(tx, account.value()), "totp.disable",
                               handle_of(tx, account.value()), false);
   });
@@ -209,6 +215,7 @@ Status Factors::reset_totp(std::string_view actor, std::string_view handle) {
     if (removed == 0) return not_found(fmt::format("{} has no authenticator app", row.text(1)));
     VECHE_TRY(tx.exec("DELETE FROM sessions WHERE account_id = ?", {id}));
     VECHE_TRY(tx.exec("DELETE FROM login_challenges WHERE account_id = ?", {id}));
+    VECHE_TRY(tx.exec("UPDATE access_tokens SET second_factor = 0 WHERE account_id = ?", {id}));
     return append_audit_entry(tx, now, actor, "totp.reset", row.text(1), false);
   });
 }

@@ -122,12 +122,14 @@ class Factors {
   // Checks a code for an active secret (window ±1 step, no replay). kFailedPrecondition when
   // TOTP is not active; kPermissionDenied for a wrong, malformed or replayed code.
   Status verify_totp(AccountId account, std::string_view code);
-  // Turns TOTP off; needs a valid current code. Errors as verify_totp.
+  // Turns TOTP off; needs a valid current code. The account's sessions and tokens no longer
+  // count as having passed a second factor. Errors as verify_totp.
   Status disable_totp(AccountId account, std::string_view code);
   // For a person who lost their authenticator (an operator's act, `veche second-factor
   // reset`): removes the account's TOTP, active or pending, and ends its sessions and login
   // challenges. `actor` ("operator" or a handle) goes to the audit log. kNotFound for an unknown
   // handle or an account without TOTP; kInvalidArgument for a malformed handle or actor.
+  // The account's tokens no longer count as having passed a second factor.
   Status reset_totp(std::string_view actor, std::string_view handle);
 
   // --- Recovery code ---
