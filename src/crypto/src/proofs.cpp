@@ -228,7 +228,14 @@ Status RangeProof::add_to_batch_split(const ProofContext& ctx, const PublicKey& 
     const Scalar r1 = BatchVerifier::weight(rng);
     const Scalar r2 = BatchVerifier::weight(rng);
     const Scalar r2c = r2 * br.c;
-    batch.add_g(r1 * br.z + r2c * Scalar::from_u64(values[j]));
+    const Scalar r1z = r1 * br.z;
+    if (values[j] == 0) {
+      batch.add_g(r1z);
+    } else if (values[j] == 1) {
+      batch.add_g(r1z + r2c);
+    } else {
+      batch.add_g(r1z + r2c * Scalar::from_u64(values[j]));
+    }
     batch.add_h(r2 * br.z);
     alpha_coeff = alpha_coeff - r1 * br.c;
     beta_coeff = beta_coeff - r2c;
