@@ -30,6 +30,8 @@ void add_consensus_command(CLI::App& app, const GlobalOptions& global);
 void add_count_command(CLI::App& app, const GlobalOptions& global);
 void add_audit_command(CLI::App& app, const GlobalOptions& global);
 void add_invitations_command(CLI::App& app, const GlobalOptions& global);
+// `veche coalition`, `veche organizations`, `veche roles` (registry_admin.cpp).
+void add_registry_commands(CLI::App& app, const GlobalOptions& global);
 void add_election_command(CLI::App& app, const GlobalOptions& global);
 void add_trustee_command(CLI::App& app, const GlobalOptions& global);
 void add_registrar_command(CLI::App& app, const GlobalOptions& global);

@@ -1,4 +1,5 @@
-// `veche invitations issue|revoke|count`: a registrar's invitation codes, from the command line.
+// `veche invitations issue|revoke|count|quota`: a registrar's invitation codes, from the command
+// line.
 // (`veche registrar` belongs to the election credentials.)
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -17,25 +18,17 @@ struct InvitationFlags {
   std::string org;
   int count = 0;
   int days = 14;
+  std::int64_t quota_codes = 0;
+  int quota_days = 30;
 };
 
 // Runs `fn(accounts)` against the configured database and data key.
 template <class Fn>
 void with_accounts(const GlobalOptions& global, const InvitationFlags& flags, Fn&& fn) {
-  auto fail = [](const Error& e) { throw CLI::RuntimeError(report_error(e)); };
-  if (auto s = crypto::initialize(); !s) fail(s.error());
-  auto cfg = load_config(global);
-  if (!cfg) fail(cfg.error());
-  const std::string location = flags.db.empty() ? cfg->db : flags.db;
-  auto opened = open_database(location);
-  if (!opened) fail(opened.error());
-  auto key_file = registry::data_key_file_for(cfg->data_key_file, location);
-  if (!key_file) fail(key_file.error());
-  auto key = registry::load_or_create_data_key(*key_file);
-  if (!key) fail(key.error());
-  core::SystemClock clock;
-  registry::Accounts accounts(**opened, clock, *key);
-  if (auto s = fn(accounts); !s) fail(s.error());
+  auto context = open_registry(global, flags.db);
+  if (!context) throw CLI::RuntimeError(report_error(context.error()));
+  registry::Accounts accounts(*(*context)->db, (*context)->clock, (*context)->key);
+  if (auto s = fn(accounts); !s) throw CLI::RuntimeError(report_error(s.error()));
 }
 
 }  // namespace
@@ -80,9 +73,32 @@ void add_invitations_command(CLI::App& app, const GlobalOptions& global) {
   count->callback([&global, flags] {
     with_accounts(global, *flags, [&](registry::Accounts& a) -> Status {
       VECHE_ASSIGN_OR_RETURN(auto c, a.code_counts(flags->org));
+      VECHE_ASSIGN_OR_RETURN(auto q, a.code_quota(flags->org));
+      VECHE_ASSIGN_OR_RETURN(auto issued, a.codes_issued_in_period(flags->org));
       std::printf("unused %lld\nused %lld\nrevoked %lld\nexpired %lld\n",
                   static_cast<long long>(c.unused), static_cast<long long>(c.used),
                   static_cast<long long>(c.revoked), static_cast<long long>(c.expired));
+      std::printf("quota %lld per %d days (%s), %lld issued in this period\n",
+                  static_cast<long long>(q.codes), q.period_days,
+                  q.organization_specific ? "this organization" : "coalition default",
+                  static_cast<long long>(issued));
+      return ok();
+    });
+  });
+
+  auto* quota = cmd->add_subcommand(
+      "quota", "Set how many codes an organization (or, without --org, each) may issue per period");
+  quota->add_option("--db", flags->db,
+                    "SQLite file or postgresql:// URL (default: config, then veche.db)");
+  quota->add_option("--org", flags->org, "One organization (default: the coalition's default)");
+  quota->add_option("--codes", flags->quota_codes, "Codes per period (0..100000)")->required();
+  quota->add_option("--period-days", flags->quota_days, "The period in days (default 30)");
+  quota->callback([&global, flags] {
+    with_accounts(global, *flags, [&](registry::Accounts& a) -> Status {
+      VECHE_TRY(a.set_code_quota("operator", flags->org, flags->quota_codes, flags->quota_days));
+      std::printf("%s may issue %lld codes per %d days\n",
+                  flags->org.empty() ? "each organization" : flags->org.c_str(),
+                  static_cast<long long>(flags->quota_codes), flags->quota_days);
       return ok();
     });
   });

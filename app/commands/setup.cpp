@@ -5,6 +5,8 @@
 #include <sstream>
 #include <vector>
 
+#include "veche/crypto/random.hpp"
+#include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::app {
@@ -33,6 +35,18 @@ Result<std::unique_ptr<store::Database>> open_database(const std::string& locati
   for (const auto& m : registry::migrations()) all.push_back(m);
   VECHE_TRY(store::migrate(*db, all));
   return db;
+}
+
+Result<std::unique_ptr<RegistryContext>> open_registry(const GlobalOptions& global,
+                                                       const std::string& db_flag) {
+  VECHE_TRY(crypto::initialize());
+  VECHE_ASSIGN_OR_RETURN(auto cfg, load_config(global));
+  const std::string location = db_flag.empty() ? cfg.db : db_flag;
+  auto context = std::make_unique<RegistryContext>();
+  VECHE_ASSIGN_OR_RETURN(context->db, open_database(location));
+  VECHE_ASSIGN_OR_RETURN(auto key_file, registry::data_key_file_for(cfg.data_key_file, location));
+  VECHE_ASSIGN_OR_RETURN(context->key, registry::load_or_create_data_key(key_file));
+  return context;
 }
 
 }  // namespace veche::app

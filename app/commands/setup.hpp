@@ -5,7 +5,9 @@
 #include <string>
 
 #include "commands/commands.hpp"
+#include "veche/core/clock.hpp"
 #include "veche/core/config.hpp"
+#include "veche/crypto/secret.hpp"
 #include "veche/store/database.hpp"
 
 namespace veche::app {
@@ -16,5 +18,15 @@ Result<core::Config> load_config(const GlobalOptions& global);
 
 // Opens the database at `location` and applies every module's migrations.
 Result<std::unique_ptr<store::Database>> open_database(const std::string& location);
+
+// What the operator's registry commands work on: the migrated database and the data key.
+struct RegistryContext {
+  std::unique_ptr<store::Database> db;
+  crypto::SecretBytes key;
+  core::SystemClock clock;
+};
+// Opens `db_flag` (or the configured database) and its data key file (created when missing).
+Result<std::unique_ptr<RegistryContext>> open_registry(const GlobalOptions& global,
+                                                       const std::string& db_flag);
 
 }  // namespace veche::app

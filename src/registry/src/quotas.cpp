@@ -51,7 +51,7 @@ Status check_quota(store::Transaction& tx, std::int64_t org, std::int64_t count,
   if (issued + count > q.codes) {
     return resource_exhausted(fmt::format(
         "the coalition allows this organization {} invitation codes per {} days; {} were issued "
-        "in that time, so {} remain",
+        "in that time, so {} can still be issued",
         q.codes, q.period_days, issued, std::max<std::int64_t>(0, q.codes - issued)));
   }
   return ok();
