@@ -53,6 +53,10 @@ struct Site::Impl {
   // Accounts (accounts_pages.cpp): /join, /login, /logout, /me, and the layout's account link.
   void add_accounts();
   void add_account_header(const Request& req, Data& layout) const;
+  // charter_pages.cpp, audit_pages.cpp, data_pages.cpp: signatures, /audit, /me/data.
+  void add_charter();
+  void add_audit();  // called by add_charter()
+  void add_data();   // called by add_charter()
   void add_security();  // security_pages.cpp: /login/totp, /me/security, /me/tokens, /recover
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;

@@ -12,7 +12,7 @@ namespace {
 Status check_version(store::Transaction& tx, int version) {
   VECHE_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT 1 FROM charter_versions WHERE version = ?",
                                              {std::int64_t{version}}));
-  if (rows.empty()) return not_found(fmt::format("There is no charter version {}.", version));
+  if (rows.empty()) return not_found("There is no such charter version.");
   return ok();
 }
 
@@ -25,8 +25,9 @@ struct Signer {
 // same transaction as the write (a role revoked a moment ago no longer signs).
 Result<Signer> delegate_of(store::Transaction& tx, AccountId delegate, std::string_view slug) {
   VECHE_ASSIGN_OR_RETURN(
-      auto org, tx.query_one("SELECT id FROM organizations WHERE slug = ?", {std::string(slug)},
-                             "there is no organization with that short name"));
+      auto orgs, tx.query("SELECT id FROM organizations WHERE slug = ?", {std::string(slug)}));
+  if (orgs.empty()) return not_found("There is no organization with that short name.");
+  const auto& org = orgs[0];
   VECHE_ASSIGN_OR_RETURN(auto acc, tx.query_one("SELECT handle FROM accounts WHERE id = ?",
                                                 {delegate.value()}, "account"));
   VECHE_ASSIGN_OR_RETURN(auto roles,
@@ -51,8 +52,7 @@ Status Charter::sign_for_organization(AccountId delegate, int version, std::stri
         {std::int64_t{version}, signer.organization, core::to_unix(now)});
     if (!inserted) {
       if (inserted.error().code == ErrorCode::kAlreadyExists) {
-        return already_exists(
-            fmt::format("The organization has already signed charter version {}.", version));
+        return already_exists("The organization has already signed this charter version.");
       }
       return inserted.error();
     }
@@ -73,7 +73,7 @@ Status Charter::withdraw_for_organization(AccountId delegate, int version,
         tx.exec("DELETE FROM charter_org_signatures WHERE version = ? AND organization_id = ?",
                 {std::int64_t{version}, signer.organization}));
     if (removed == 0) {
-      return not_found(fmt::format("The organization has not signed charter version {}.", version));
+      return not_found("The organization has not signed this charter version.");
     }
     return append_audit_entry(tx, now, signer.handle, "charter.withdraw",
                               fmt::format("organization {} withdrew its signature of charter "
@@ -97,7 +97,7 @@ Status Charter::sign_individually(AccountId account, int version) {
         tx.exec("INSERT INTO charter_individual_signatures (version, account_id) VALUES (?, ?)",
                 {std::int64_t{version}, account.value()});
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
-      return already_exists(fmt::format("You have already signed charter version {}.", version));
+      return already_exists("You have already signed this charter version.");
     }
     return inserted ? ok() : Status(inserted.error());
   });
@@ -111,7 +111,7 @@ Status Charter::withdraw_individually(AccountId account, int version) {
         tx.exec("DELETE FROM charter_individual_signatures WHERE version = ? AND account_id = ?",
                 {std::int64_t{version}, account.value()}));
     if (removed == 0) {
-      return not_found(fmt::format("You have not signed charter version {}.", version));
+      return not_found("You have not signed this charter version.");
     }
     return ok();
   });
