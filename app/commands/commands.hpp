@@ -37,5 +37,6 @@ void add_trustee_command(CLI::App& app, const GlobalOptions& global);
 void add_registrar_command(CLI::App& app, const GlobalOptions& global);
 void add_vote_command(CLI::App& app, const GlobalOptions& global);
 void add_second_factor_command(CLI::App& app, const GlobalOptions& global);
+void add_charter_command(CLI::App& app, const GlobalOptions& global);  // charter.cpp
 
 }  // namespace veche::app

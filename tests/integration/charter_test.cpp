@@ -1,0 +1,166 @@
+// Charter signatures, the audit log and a constituent's own data over real HTTP against
+// `veche serve --demo`: sign, see the count go up, withdraw; the public audit API; download
+// and erase; and the database file, searched byte by byte, holds no contact address.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "server_harness.hpp"
+
+namespace veche::testing {
+namespace {
+
+constexpr const char* kPass = "pskov%20veche%201348";
+
+std::pair<int, std::string> run(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return {-1, out};
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string csrf_in(const std::string& html) {
+  const std::string marker = "name=\"csrf\" value=\"";
+  const auto at = html.find(marker);
+  if (at == std::string::npos) return {};
+  const auto start = at + marker.size();
+  return html.substr(start, html.find('"', start) - start);
+}
+
+std::string cookie_pair(const std::string& set_cookie) {
+  return set_cookie.substr(0, set_cookie.find(';'));
+}
+
+std::string by_id(const std::string& html, const std::string& id) {
+  const auto at = html.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return {};
+  const auto start = html.find('>', at) + 1;
+  return html.substr(start, html.find('<', start) - start);
+}
+
+std::string folder_bytes(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return all;
+}
+
+const std::map<std::string, std::string> kForm = {
+    {"Content-Type", "application/x-www-form-urlencoded"}};
+
+class CharterOverHttp : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new ServerProcess(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static int port() { return server_->port(); }
+  // Joins and logs in; returns the session cookie ("veche_session=...").
+  static std::string join_and_login(const std::string& handle) {
+    auto [status, code] = run(std::string(VECHE_BIN) + " invitations issue --db " + server_->dir() +
+                              "/veche.db --org northern-forum --count 1 --days 3");
+    EXPECT_EQ(status, 0) << code;
+    while (!code.empty() && code.back() == '\n') code.pop_back();
+    auto form = request(port(), "GET", "/join");
+    const auto csrf_cookie = cookie_pair(form.header("set-cookie"));
+    auto headers = kForm;
+    headers["Cookie"] = csrf_cookie;
+    auto joined = request(port(), "POST", "/join", headers,
+                          "csrf=" + csrf_in(form.body) + "&code=" + code + "&handle=" + handle +
+                              "&passphrase=" + kPass);
+    EXPECT_EQ(joined.status, 303) << joined.body;
+    auto login_form = request(port(), "GET", "/login", {{"Cookie", csrf_cookie}});
+    auto in =
+        request(port(), "POST", "/login", headers,
+                "csrf=" + csrf_in(login_form.body) + "&handle=" + handle + "&passphrase=" + kPass);
+    EXPECT_EQ(in.status, 303) << in.body;
+    return cookie_pair(in.header("set-cookie"));
+  }
+  static ServerProcess* server_;
+};
+ServerProcess* CharterOverHttp::server_ = nullptr;
+
+TEST_F(CharterOverHttp, AConstituentSignsAndTheCountGoesUp) {
+  const auto before = request(port(), "GET", "/charter");
+  ASSERT_EQ(before.status, 200);
+  const auto count = std::stoi(by_id(before.body, "individuals-1"));
+  const auto session = join_and_login("veche-signer");
+  auto page = request(port(), "GET", "/charter", {{"Cookie", session}});
+  auto headers = kForm;
+  headers["Cookie"] = session;
+  EXPECT_EQ(request(port(), "POST", "/charter/1/sign", headers, "").status, 403);
+  auto signed_now =
+      request(port(), "POST", "/charter/1/sign", headers, "csrf=" + csrf_in(page.body));
+  ASSERT_EQ(signed_now.status, 303) << signed_now.body;
+  const auto after = request(port(), "GET", "/charter");
+  EXPECT_EQ(std::stoi(by_id(after.body, "individuals-1")), count + 1);
+  EXPECT_EQ(after.body.find("veche-signer"), std::string::npos);
+  auto api = request(port(), "GET", "/api/v1/charter");
+  ASSERT_EQ(api.status, 200);
+  EXPECT_NE(api.body.find("\"individual_signatures\":" + std::to_string(count + 1)),
+            std::string::npos)
+      << api.body;
+  // A constituent cannot sign for an organization.
+  page = request(port(), "GET", "/charter", {{"Cookie", session}});
+  EXPECT_EQ(request(port(), "POST", "/charter/1/sign", headers,
+                    "csrf=" + csrf_in(page.body) + "&organization=northern-forum")
+                .status,
+            403);
+  // Anonymous API writes are 401.
+  EXPECT_EQ(request(port(), "POST", "/api/v1/charter/1/signatures").status, 401);
+}
+
+TEST_F(CharterOverHttp, TheOperatorListsSignaturesFromTheCommandLine) {
+  auto [status, out] =
+      run(std::string(VECHE_BIN) + " charter signatures --db " + server_->dir() + "/veche.db");
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("version 1 (adopted "), std::string::npos) << out;
+  EXPECT_NE(out.find("northern-forum"), std::string::npos) << out;
+  EXPECT_EQ(out.find("demo-signer"), std::string::npos) << "individuals are only counted";
+}
+
+TEST_F(CharterOverHttp, ThePublicAuditLogIsServedNewestFirst) {
+  auto r = request(port(), "GET", "/api/v1/audit");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"scope\":\"public\""), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("invitations.issue"), std::string::npos) << "private entries hidden";
+  EXPECT_EQ(request(port(), "GET", "/audit").status, 200);
+  EXPECT_EQ(request(port(), "GET", "/audit?before=zero").status, 400);
+}
+
+TEST_F(CharterOverHttp, MyDataIsDownloadedErasedAndNeverInPlainTextOnDisk) {
+  const auto session = join_and_login("veche-leaver");
+  auto page = request(port(), "GET", "/me/data", {{"Cookie", session}});
+  ASSERT_EQ(page.status, 200);
+  auto headers = kForm;
+  headers["Cookie"] = session;
+  auto saved = request(port(), "POST", "/me/data/contact", headers,
+                       "csrf=" + csrf_in(page.body) + "&contact=leaver%40example.net");
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  auto json = request(port(), "GET", "/me/data.json", {{"Cookie", session}});
+  ASSERT_EQ(json.status, 200);
+  EXPECT_NE(json.body.find("leaver@example.net"), std::string::npos) << json.body;
+  EXPECT_EQ(folder_bytes(server_->dir()).find("leaver@example.net"), std::string::npos)
+      << "the contact address is on disk in plain text";
+
+  page = request(port(), "GET", "/me/data", {{"Cookie", session}});
+  auto erased = request(port(), "POST", "/me/data/erase", headers,
+                        "csrf=" + csrf_in(page.body) + "&passphrase=" + kPass);
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_EQ(request(port(), "GET", "/me/data", {{"Cookie", session}}).status, 303);
+  EXPECT_EQ(folder_bytes(server_->dir()).find("leaver@example.net"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace veche::testing
