@@ -118,6 +118,24 @@ TEST_P(PersonalDataTest, ASealedAddressDoesNotOpenUnderAnotherKey) {
   EXPECT_FALSE(wrong.find_by_contact_address(kAddress)->has_value());
 }
 
+TEST_P(PersonalDataTest, RotatingTheDataKeyResealsAddressesAndTheirKeyedHashes) {
+  ASSERT_TRUE(data_->set_contact_address(marfa_, kAddress));
+  ASSERT_TRUE(data_->set_contact_address(other_, "@vadim"));
+  const crypto::SecretBytes new_key(crypto::Bytes(32, 8));
+  const crypto::SecretBytes wrong_key(crypto::Bytes(32, 1));
+  auto refused = reseal_contact_addresses(*db_, wrong_key, new_key);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kDataLoss);
+  EXPECT_EQ(data_->contact_address(marfa_)->value_or(""), kAddress) << "nothing changed";
+  auto count = reseal_contact_addresses(*db_, key_, new_key);
+  ASSERT_TRUE(count) << count.error().message;
+  EXPECT_EQ(*count, 2);
+  PersonalData rotated(*db_, clock_, new_key);
+  EXPECT_EQ(rotated.contact_address(marfa_)->value_or(""), kAddress);
+  EXPECT_EQ(rotated.find_by_contact_address(kAddress)->value_or(AccountId()), marfa_);
+  EXPECT_EQ(data_->contact_address(marfa_).error().code, ErrorCode::kDataLoss);
+}
+
 TEST_P(PersonalDataTest, TheExportHoldsEverythingAboutTheAccount) {
   ASSERT_TRUE(data_->set_display_name(marfa_, "Marfa P."));
   ASSERT_TRUE(data_->set_contact_address(marfa_, kAddress));

@@ -211,6 +211,34 @@ Status PersonalData::erase(AccountId account, std::string_view passphrase) {
   });
 }
 
+Result<std::int64_t> reseal_contact_addresses(store::Database& db,
+                                              const crypto::SecretBytes& old_key,
+                                              const crypto::SecretBytes& new_key) {
+  std::int64_t count = 0;
+  VECHE_TRY(store::with_write(db, [&](store::Transaction& tx) -> Status {
+    count = 0;
+    VECHE_ASSIGN_OR_RETURN(auto rows,
+                           tx.query("SELECT account_id, sealed_address FROM contact_addresses"));
+    for (const auto& r : rows) {
+      const auto account = r.int64(0);
+      const auto& b = r.blob(1);
+      VECHE_ASSIGN_OR_RETURN(
+          auto plain,
+          crypto::decrypt_at_rest(old_key, kSealPurpose, associated(account),
+                                  {reinterpret_cast<const std::uint8_t*>(b.data()), b.size()}));
+      const auto v = plain.expose();
+      const std::string_view address(reinterpret_cast<const char*>(v.data()), v.size());
+      const auto sealed = crypto::encrypt_at_rest(new_key, kSealPurpose, associated(account), v);
+      VECHE_TRY(tx.exec(
+          "UPDATE contact_addresses SET sealed_address = ?, address_key = ? WHERE account_id = ?",
+          {blob_of(sealed.data(), sealed.size()), lookup_key(new_key, address), account}));
+      ++count;
+    }
+    return ok();
+  }));
+  return count;
+}
+
 Result<AuditPage> audit_page(store::Database& db, bool public_only,
                              std::optional<std::int64_t> before, int limit) {
   if (limit < 1 || limit > 500) return invalid_argument("An audit page holds 1 to 500 entries.");

@@ -76,6 +76,13 @@ class PersonalData {
   const crypto::SecretBytes& key_;
 };
 
+// For rotating the data key: opens every contact address with `old_key`, seals it again with
+// `new_key` and recomputes its keyed hash under `new_key`, in one write transaction; returns
+// how many. kDataLoss (and nothing changes) when an address does not open with `old_key`.
+Result<std::int64_t> reseal_contact_addresses(store::Database& db,
+                                              const crypto::SecretBytes& old_key,
+                                              const crypto::SecretBytes& new_key);
+
 // One page of the audit log, newest first.
 struct AuditPage {
   std::vector<AuditEntry> entries;
