@@ -246,11 +246,11 @@ TEST_F(CharterSiteTest, ADelegateSignsForItsOwnOrganizationOnly) {
   ASSERT_TRUE(accounts_->grant_role("operator", "posadnik", registry::Role::kDelegate,
                                     "democratic-platform"));
   login("posadnik");
-  // Without the second factor the delegate's powers are not usable yet.
-  EXPECT_EQ(send(Method::kPost, "/charter/1/sign",
-                 "csrf=" + charter_csrf() + "&organization=democratic-platform")
-                .status,
-            403);
+  // Without the second factor the delegate's powers are not usable yet, and the page says why.
+  auto early = send(Method::kPost, "/charter/1/sign",
+                    "csrf=" + charter_csrf() + "&organization=democratic-platform");
+  EXPECT_EQ(early.status, 403);
+  EXPECT_NE(early.body.find("need a second factor"), std::string::npos);
   enrol();
   // Another organization's signature: refused on the web and the API.
   EXPECT_EQ(send(Method::kPost, "/charter/1/sign",

@@ -10,12 +10,24 @@ boost::json::object localized(const registry::LocalizedText& t) {
   return {{"en", t.en}, {"ru", t.ru}};
 }
 
+boost::json::array strings(const std::vector<std::string>& items) {
+  boost::json::array a;
+  for (const auto& i : items) a.emplace_back(i);
+  return a;
+}
+
 boost::json::object org_json(const registry::Organization& o) {
+  boost::json::object other;
+  for (const auto& n : o.other_names) other[n.lang] = n.name;
   return {{"slug", o.slug},
           {"name", localized(o.name)},
           {"description", localized(o.description)},
           {"website", o.website},
-          {"joined_at", core::to_iso8601(o.joined_at)}};
+          {"joined_at", core::to_iso8601(o.joined_at)},
+          {"other_names", std::move(other)},
+          {"focus_areas", strings(o.focus_areas)},
+          {"regions", strings(o.regions)},
+          {"minorities", strings(o.minorities)}};
 }
 
 Response json(const boost::json::value& v) { return Response::json(boost::json::serialize(v)); }

@@ -56,7 +56,14 @@ std::optional<std::string_view> refusal(const Principal& p, const std::string& o
     }
     return std::nullopt;
   }
-  if (!p.may_act_as(registry::Role::kDelegate, org)) return kNotDelegate;
+  if (!p.may_act_as(registry::Role::kDelegate, org)) {
+    if (p.holds(registry::Role::kDelegate, org) && !p.second_factor) {
+      return "Your roles need a second factor. Set up an authenticator app and log in with it "
+             "before you use them.";
+    }
+    if (p.holds(registry::Role::kDelegate, org)) return "This token lacks the delegate scope.";
+    return kNotDelegate;
+  }
   return std::nullopt;
 }
 

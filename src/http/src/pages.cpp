@@ -77,7 +77,47 @@ void Site::Impl::add_pages() {
       return error(req, org.error());
     }
     const auto code = lang_code(lang(req));
-    return page(req, "organization", org_data(*org, code), org->name.in(code));
+    Data d = org_data(*org, code);
+    d.set("description_html", markdown_to_html(org->description.in(code)));
+    Data others = Data::type::list;
+    for (const auto& n : org->other_names) {
+      Data one;
+      one.set("lang", n.lang);
+      one.set("name", n.name);
+      others.push_back(one);
+    }
+    d.set("other_names", others);
+    d.set("has_other_names", !org->other_names.empty());
+    const auto items = [](const std::vector<std::string>& v) {
+      Data list = Data::type::list;
+      for (const auto& item : v) list.push_back(Data("item", item));
+      return list;
+    };
+    d.set("focus_areas", items(org->focus_areas));
+    d.set("has_focus_areas", !org->focus_areas.empty());
+    d.set("regions", items(org->regions));
+    d.set("has_regions", !org->regions.empty());
+    d.set("minorities", items(org->minorities));
+    d.set("has_minorities", !org->minorities.empty());
+    Data delegates = Data::type::list;
+    Data registrars = Data::type::list;
+    if (auto holders = accounts_web->accounts.organization_roles(org->slug)) {
+      for (const auto& h : *holders) {
+        (h.role == registry::Role::kDelegate ? delegates : registrars)
+            .push_back(Data("handle", h.handle));
+      }
+    }
+    d.set("delegates", delegates);
+    d.set("registrars", registrars);
+    // Links to the tools of the reader's roles here (the tools check again).
+    if (auto p = accounts_web->principal(req)) {
+      d.set("may_manage",
+            p->holds(registry::Role::kDelegate, org->slug) || p->holds(registry::Role::kOperator));
+      d.set("may_issue",
+            p->holds(registry::Role::kRegistrar, org->slug) || p->holds(registry::Role::kOperator));
+    }
+    d.set("saved", req.query_param("saved").has_value());
+    return page(req, "organization", std::move(d), org->name.in(code));
   });
 
   router.add(Method::kGet, "/charter", [this](Request& req) {

@@ -53,10 +53,26 @@ struct Site::Impl {
   // Accounts (accounts_pages.cpp): /join, /login, /logout, /me, and the layout's account link.
   void add_accounts();
   void add_account_header(const Request& req, Data& layout) const;
+  // Delegates' and registrars' pages and API (organization_admin.cpp).
+  void add_organization_admin();
+  // The principal when it may use `role` for the organization `slug` now (or is the operator):
+  // kUnauthenticated without one, kPermissionDenied (saying why) otherwise.
+  Result<Principal> org_power(const Request& req, registry::Role role, std::string_view slug) const;
+  // org_error: a page answers an anonymous request with the login page, the API with 401.
+  Response org_error(const Request& req, const Error& e) const;
+  Response manage_page(const Request& req, const registry::Organization& o,
+                       const registry::OrganizationProfile& shown, std::string_view message,
+                       int status) const;
+  Response codes_page(const Request& req, const registry::Organization& o,
+                      const std::vector<std::string>& new_codes, std::string_view message,
+                      int status) const;
+  // Grants or revokes a delegate or registrar role as `p`; never removes the last delegate.
+  Status change_org_role(const Principal& p, std::string_view slug, const std::string& handle,
+                         registry::Role role, bool revoke) const;
   // charter_pages.cpp, audit_pages.cpp, data_pages.cpp: signatures, /audit, /me/data.
   void add_charter();
-  void add_audit();  // called by add_charter()
-  void add_data();   // called by add_charter()
+  void add_audit();     // called by add_charter()
+  void add_data();      // called by add_charter()
   void add_security();  // security_pages.cpp: /login/totp, /me/security, /me/tokens, /recover
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
