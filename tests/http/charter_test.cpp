@@ -229,6 +229,31 @@ TEST_F(CharterSiteTest, AConstituentSignsOnceWithdrawsAndNeedsACsrfToken) {
       400);
 }
 
+TEST_F(CharterSiteTest, ABearerTokenSignsWithTheVoteScopeAndNeedsNoCsrf) {
+  join("ilmen");
+  login("ilmen");
+  auto token_for = [this](const std::string& scopes) {
+    const auto page = send(Method::kGet, "/me/tokens");
+    auto r = send(Method::kPost, "/me/tokens",
+                  "csrf=" + csrf_in(page.body) + "&name=script&" + scopes + "&days=30");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return by_id(r.body, "token-value");
+  };
+  const auto read_only = token_for("scope=read");
+  const auto voter = token_for("scope=read&scope=vote");
+  auto refused = send(Method::kPost, "/api/v1/charter/1/signatures", "",
+                      {{"authorization", "Bearer " + read_only}}, false);
+  EXPECT_EQ(refused.status, 403);
+  auto signed_now = send(Method::kPost, "/api/v1/charter/1/signatures", "",
+                         {{"authorization", "Bearer " + voter}}, false);
+  ASSERT_EQ(signed_now.status, 201) << signed_now.body;
+  EXPECT_EQ(json_of(signed_now).at("as").as_string(), "individual");
+  auto mine = json_of(
+      send(Method::kGet, "/api/v1/me/data", "", {{"authorization", "Bearer " + read_only}}, false));
+  EXPECT_EQ(mine.at("charter_signatures").as_array().size(), 1u);
+  EXPECT_EQ(mine.at("access_tokens").as_int64(), 2);
+}
+
 TEST_F(CharterSiteTest, AConstituentCannotSignForAnOrganization) {
   join("sadko");
   login("sadko");
