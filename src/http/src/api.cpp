@@ -66,14 +66,6 @@ void Site::Impl::add_api() {
     }
     return json(org_json(*o));
   });
-
-  router.add(Method::kGet, "/api/v1/charter", [this](Request& req) {
-    auto c = registry.current_charter();
-    if (!c) return error(req, c.error());
-    return json(boost::json::object{{"version", c->version},
-                                    {"body_markdown", localized(c->body)},
-                                    {"adopted_at", core::to_iso8601(c->adopted_at)}});
-  });
 }
 
 }  // namespace veche::http

@@ -120,17 +120,6 @@ void Site::Impl::add_pages() {
     return page(req, "organization", std::move(d), org->name.in(code));
   });
 
-  router.add(Method::kGet, "/charter", [this](Request& req) {
-    const Lang l = lang(req);
-    auto charter = registry.current_charter();
-    if (!charter) return error(req, charter.error());
-    Data d;
-    d.set("html", markdown_to_html(charter->body.in(lang_code(l))));
-    d.set("version", std::to_string(charter->version));
-    d.set("adopted", core::to_iso8601(charter->adopted_at).substr(0, 10));
-    return page(req, "charter", std::move(d), translator.tr(l, "Charter"));
-  });
-
   // Language switch: a preference cookie (not a session), then back to the same page.
   router.add(Method::kGet, "/lang/{code}", [this](Request& req) {
     const auto& code = req.path_params.at("code");

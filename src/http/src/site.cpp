@@ -143,7 +143,7 @@ Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Da
   site->impl_->fallback = options.default_language == "ru" ? Lang::kRu : Lang::kEn;
   site->impl_->accounts_web =
       std::make_unique<AccountsWeb>(db, clock, std::move(data_key), options.secure_cookies);
-  site->impl_->add_charter();  // before add_pages: its /charter routes take precedence
+  site->impl_->add_charter();
   site->impl_->add_pages();
   site->impl_->add_api();
   site->impl_->add_accounts();

@@ -1,0 +1,197 @@
+// The authorization matrix: every route of the site, taken from the router itself, is called
+// by every kind of principal (anonymous, a constituent, a delegate and a registrar of the
+// organization in the path, a delegate and registrar of another organization, the operator),
+// and each gets exactly the access the design gives it: refused with 401/403 (or sent to the
+// login page) where the role is missing, never refused for want of a role where it is held.
+// A route without an entry in the table below fails the test, so no endpoint is added
+// without deciding who may use it.
+#include <set>
+
+#include "site_fixture.hpp"
+
+namespace veche::http {
+namespace {
+
+using registry::Role;
+
+// Who may use a route.
+enum class Access {
+  kPublic,     // anyone
+  kAccount,    // any logged-in account (the account's own data)
+  kDelegate,   // a delegate of the organization in the path, or the operator
+  kRegistrar,  // a registrar of the organization in the path, or the operator
+  kFlow,       // a step of logging in or recovering: anyone, its own checks apply
+};
+
+const std::map<std::string, Access>& table() {
+  static const std::map<std::string, Access> t = {
+      {"GET /", Access::kPublic},
+      {"GET /healthz", Access::kPublic},
+      {"GET /readyz", Access::kPublic},
+      {"GET /lang/{code}", Access::kPublic},
+      {"GET /organizations", Access::kPublic},
+      {"GET /organizations/{slug}", Access::kPublic},
+      {"GET /charter", Access::kPublic},
+      {"GET /audit", Access::kPublic},
+      {"GET /join", Access::kFlow},
+      {"POST /join", Access::kFlow},
+      {"GET /login", Access::kFlow},
+      {"POST /login", Access::kFlow},
+      {"GET /login/totp", Access::kFlow},
+      {"POST /login/totp", Access::kFlow},
+      {"GET /recover", Access::kFlow},
+      {"POST /recover", Access::kFlow},
+      {"POST /logout", Access::kFlow},  // without a session it has nothing to end
+      {"GET /me", Access::kAccount},
+      {"GET /me/security", Access::kAccount},
+      {"POST /me/totp/begin", Access::kAccount},
+      {"POST /me/totp/confirm", Access::kAccount},
+      {"POST /me/totp/disable", Access::kAccount},
+      {"POST /me/recovery", Access::kAccount},
+      {"GET /me/tokens", Access::kAccount},
+      {"POST /me/tokens", Access::kAccount},
+      {"POST /me/tokens/{id}/revoke", Access::kAccount},
+      {"GET /me/data", Access::kAccount},
+      {"GET /me/data.json", Access::kAccount},
+      {"POST /me/data/name", Access::kAccount},
+      {"POST /me/data/contact", Access::kAccount},
+      {"POST /me/data/erase", Access::kAccount},
+      {"POST /charter/{version}/sign", Access::kAccount},
+      {"POST /charter/{version}/withdraw", Access::kAccount},
+      {"GET /organizations/{slug}/manage", Access::kDelegate},
+      {"POST /organizations/{slug}/profile", Access::kDelegate},
+      {"POST /organizations/{slug}/roles", Access::kDelegate},
+      {"GET /organizations/{slug}/codes", Access::kRegistrar},
+      {"POST /organizations/{slug}/codes", Access::kRegistrar},
+      {"POST /organizations/{slug}/codes/revoke", Access::kRegistrar},
+      {"GET /api/v1/coalition", Access::kPublic},
+      {"GET /api/v1/organizations", Access::kPublic},
+      {"GET /api/v1/organizations/{slug}", Access::kPublic},
+      {"GET /api/v1/organizations/{slug}/roles", Access::kPublic},
+      {"GET /api/v1/charter", Access::kPublic},
+      {"GET /api/v1/audit", Access::kPublic},
+      {"GET /api/v1/me", Access::kAccount},
+      {"GET /api/v1/me/tokens", Access::kAccount},
+      {"DELETE /api/v1/me/tokens/{id}", Access::kAccount},
+      {"GET /api/v1/me/data", Access::kAccount},
+      {"POST /api/v1/charter/{version}/signatures", Access::kAccount},
+      {"DELETE /api/v1/charter/{version}/signatures", Access::kAccount},
+      {"PUT /api/v1/organizations/{slug}/profile", Access::kDelegate},
+      {"POST /api/v1/organizations/{slug}/roles", Access::kDelegate},
+      {"DELETE /api/v1/organizations/{slug}/roles/{role}/{handle}", Access::kDelegate},
+      {"GET /api/v1/organizations/{slug}/codes", Access::kRegistrar},
+      {"POST /api/v1/organizations/{slug}/codes", Access::kRegistrar},
+      {"POST /api/v1/organizations/{slug}/codes/revoke", Access::kRegistrar},
+  };
+  return t;
+}
+
+struct Principal {
+  std::string name;
+  std::map<std::string, std::string> cookies;  // empty: anonymous
+  std::set<Access> holds;                      // the org-scoped powers it has for the path's org
+  bool logged_in = false;
+};
+
+std::string fill(std::string pattern) {
+  const std::map<std::string, std::string> values = {
+      {"{slug}", "northern-forum"}, {"{version}", "1"},          {"{id}", "987654"},
+      {"{role}", "registrar"},      {"{handle}", "nobody-here"}, {"{code}", "en"}};
+  for (const auto& [k, v] : values) {
+    for (auto at = pattern.find(k); at != std::string::npos; at = pattern.find(k)) {
+      pattern.replace(at, k.size(), v);
+    }
+  }
+  return pattern;
+}
+
+class AuthorizationMatrix : public SiteFixture {
+ protected:
+  Principal make(const std::string& name, std::optional<Role> role, const std::string& org,
+                 std::set<Access> holds) {
+    if (role) {
+      role_holder(name, *role, org);
+    } else {
+      cookies_.clear();
+      join(name);
+      EXPECT_EQ(login(name).status, 303);
+    }
+    clock_.advance(std::chrono::seconds(61));  // a fresh minute for the login rate limits
+    return Principal{name, cookies_, std::move(holds), true};
+  }
+};
+
+TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
+  std::vector<Principal> principals;
+  principals.push_back(Principal{"anonymous", {}, {}, false});
+  principals.push_back(make("constituent", std::nullopt, "", {}));
+  principals.push_back(make("delegate", Role::kDelegate, "northern-forum", {Access::kDelegate}));
+  principals.push_back(make("registrar", Role::kRegistrar, "northern-forum", {Access::kRegistrar}));
+  principals.push_back(make("outsider", Role::kDelegate, "volga-federalists", {}));
+  ASSERT_TRUE(accounts_->grant_role("operator", "outsider", Role::kRegistrar, "volga-federalists"));
+  principals.push_back(
+      make("operator", Role::kOperator, "", {Access::kDelegate, Access::kRegistrar}));
+
+  // Every route has an entry; logging out goes last so the other routes keep their sessions.
+  std::vector<const Route*> routes;
+  for (const auto& r : site_->router().routes()) {
+    const std::string key = std::string(method_name(r.method)) + " " + r.pattern;
+    EXPECT_TRUE(table().count(key)) << key << " has no entry in the authorization matrix";
+    if (table().count(key)) routes.push_back(&r);
+  }
+  std::stable_partition(routes.begin(), routes.end(),
+                        [](const Route* r) { return r->pattern != "/logout"; });
+
+  for (auto& who : principals) {
+    for (const Route* route : routes) {
+      const std::string key = std::string(method_name(route->method)) + " " + route->pattern;
+      const Access access = table().at(key);
+      if (access == Access::kFlow) continue;  // tested by the flows' own tests
+      clock_.advance(std::chrono::seconds(61));
+      cookies_ = who.cookies;
+      const bool api = route->pattern.starts_with("/api/");
+      std::string csrf;
+      if (route->method != Method::kGet) {
+        csrf = csrf_in(send(Method::kGet, who.logged_in ? "/me" : "/login").body);
+      }
+      std::map<std::string, std::string> headers;
+      std::string body;
+      if (api) {
+        headers = {{"accept", "application/json"}, {"content-type", "application/json"}};
+        if (!csrf.empty()) headers["x-csrf-token"] = csrf;
+        body = "{}";
+      } else if (!csrf.empty()) {
+        body = "csrf=" + csrf;
+      }
+      const Response r = send(route->method, fill(route->pattern), body, headers);
+      const bool allowed = access == Access::kPublic ||
+                           (access == Access::kAccount && who.logged_in) ||
+                           who.holds.count(access) > 0;
+      const std::string location = header(r, "Location");
+      const bool to_login = r.status == 303 && location.starts_with("/login");
+      const bool refused = r.status == 401 || r.status == 403 || to_login;
+      const std::string what = who.name + " " + key + " -> " + std::to_string(r.status);
+      if (allowed) {
+        // Erasing the account asks for the passphrase again: an empty one is refused as 401.
+        if (key != "POST /me/data/erase") {
+          EXPECT_NE(r.status, 401) << what;
+        }
+        EXPECT_FALSE(to_login) << what;
+        // Turning TOTP off is refused (403, saying why) while a role needs the second factor.
+        if (r.status == 403 && key != "POST /me/totp/disable") {
+          // Refusals for bad input are fine; refusals for want of a role or a form token not.
+          for (const char* denial :
+               {"Only a", "second factor", "expired or did not come", "X-CSRF-Token", "operator"}) {
+            EXPECT_EQ(r.body.find(denial), std::string::npos) << what << ": " << r.body;
+          }
+        }
+      } else {
+        EXPECT_TRUE(refused) << what << " should be refused: " << r.body.substr(0, 300);
+      }
+      EXPECT_LT(r.status, 500) << what;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace veche::http
