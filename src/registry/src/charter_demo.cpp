@@ -1,6 +1,7 @@
 // Fictional charter signatures for `veche demo` (called from load_demo in demo.cpp).
 #include <fmt/format.h>
 
+#include "audit_append.hpp"
 #include "veche/registry/charter.hpp"
 
 namespace veche::registry {
@@ -28,6 +29,11 @@ Status load_demo_signatures(store::Database& db, const core::Clock& clock) {
           tx.exec("INSERT INTO charter_org_signatures (version, organization_id, signed_at) "
                   "VALUES (?, ?, ?)",
                   {version, org[0].int64(0), now}));
+      // Audited like a real signature, so the demo's audit page has entries to show.
+      VECHE_TRY(append_audit_entry(
+          tx, clock.now(), "operator", "charter.sign",
+          fmt::format("organization {} signed charter version {} (demo data)", slug, version),
+          true));
     }
     // Fictional constituents who signed as individuals. Their passphrase hash is not a valid
     // Argon2id string, so nobody can log in as them.
