@@ -80,6 +80,7 @@ Status load_demo(store::Database& db, const core::Clock& clock) {
   for (const auto& org : kDemoOrganizations) VECHE_TRY(reg.add_organization(org));
   VECHE_TRY(reg.adopt_charter({std::string(kCharterEn), std::string(kCharterRu)}));
   VECHE_TRY(load_demo_signatures(db, clock));
+  VECHE_TRY(load_demo_profiles(db, clock));
   return ok();
 }
 

@@ -113,5 +113,8 @@ class Registry {
 // Fills an empty database with the fictional demo coalition. kAlreadyExists when a
 // coalition exists (nothing is changed then).
 Status load_demo(store::Database& db, const core::Clock& clock);
+// The demo's organization profiles, delegates, registrars and code statistics (load_demo
+// calls it).
+Status load_demo_profiles(store::Database& db, const core::Clock& clock);
 
 }  // namespace veche::registry
