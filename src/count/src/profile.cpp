@@ -1,9 +1,38 @@
 #include "veche/count/profile.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace veche::count {
+
+namespace detail {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+}
+
+void* allocate_table(std::size_t bytes) {
+  if (bytes < kHugePage) {
+    void* p = std::malloc(bytes == 0 ? 1 : bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
+  }
+  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+  ::madvise(p, rounded, MADV_HUGEPAGE);  // advice only: without it the table still works
+#endif
+  return p;
+}
+
+void free_table(void* p, std::size_t) noexcept { std::free(p); }
+
+}  // namespace detail
 namespace {
 
 std::uint64_t hash_ballot(std::span<const Item> items, std::span<const std::int32_t> ratings) {
@@ -104,7 +133,7 @@ Status ProfileBuilder::add_short(std::uint64_t key, std::span<const Item> ballot
 
 void ProfileBuilder::grow_short() {
   const std::size_t size = short_table_.empty() ? 1024 : short_table_.size() * 2;
-  std::vector<ShortSlot> old = std::move(short_table_);
+  auto old = std::move(short_table_);
   short_table_.assign(size, ShortSlot{});
   const std::size_t mask = size - 1;
   for (const auto& slot : old) {

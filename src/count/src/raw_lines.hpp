@@ -13,6 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include "veche/count/profile.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -132,20 +134,20 @@ class RawLineTable {
     k ^= k >> 33;
     return static_cast<std::size_t>(k);
   }
-  static void place(std::vector<Slot>& slots, const Slot& slot) {
+  static void place(std::vector<Slot, TableAllocator<Slot>>& slots, const Slot& slot) {
     const std::size_t mask = slots.size() - 1;
     std::size_t i = hash(slot.key) & mask;
     while (slots[i].group != 0) i = (i + 1) & mask;
     slots[i] = slot;
   }
   void grow() {
-    std::vector<Slot> bigger(slots_.empty() ? 4096 : slots_.size() * 2);
+    std::vector<Slot, TableAllocator<Slot>> bigger(slots_.empty() ? 4096 : slots_.size() * 2);
     for (const Slot& s : slots_) {
       if (s.group != 0) place(bigger, s);
     }
     slots_ = std::move(bigger);
   }
-  std::vector<Slot> slots_;
+  std::vector<Slot, TableAllocator<Slot>> slots_;
   std::size_t count_ = 0;
 };
 

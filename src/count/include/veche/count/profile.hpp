@@ -19,6 +19,27 @@
 
 namespace veche::count {
 
+namespace detail {
+// Memory for large hash tables: 2 MiB aligned and marked for transparent huge pages, so that
+// random probes into a table of several megabytes do not each miss the TLB (profile.cpp).
+void* allocate_table(std::size_t bytes);
+void free_table(void* p, std::size_t bytes) noexcept;
+
+template <class T>
+struct TableAllocator {
+  using value_type = T;
+  TableAllocator() = default;
+  template <class U>
+  TableAllocator(const TableAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_table(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { free_table(p, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const TableAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+}  // namespace detail
+
 using Item = std::uint16_t;
 inline constexpr Item kTiedWithPrevious = 0x8000;
 inline constexpr Item kSkippedRank = 0x7fff;
@@ -115,7 +136,7 @@ class ProfileBuilder {
   Profile profile_;
   // Slots hold (hash >> 32) << 32 | (group index + 1); 0 = empty. Keeping the hash tag in the
   // slot avoids touching the ballot itself on most mismatches.
-  std::vector<std::uint64_t> table_;
+  std::vector<std::uint64_t, detail::TableAllocator<std::uint64_t>> table_;
   std::vector<std::uint64_t> hashes_;       // per long-table entry
   std::vector<std::uint32_t> long_groups_;  // per long-table entry: its group index
   // Short unrated ballots of small candidate numbers (the bulk of real files) are keyed by their
@@ -124,7 +145,7 @@ class ProfileBuilder {
     std::uint64_t key = 0;
     std::uint32_t group = 0;  // group index + 1, 0 = empty
   };
-  std::vector<ShortSlot> short_table_;
+  std::vector<ShortSlot, detail::TableAllocator<ShortSlot>> short_table_;
   std::size_t short_count_ = 0;
   static std::size_t mix_key(std::uint64_t k) {
     k ^= k >> 33;
