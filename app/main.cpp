@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   veche::app::add_audit_command(app, global);
   veche::app::add_invitations_command(app, global);
   veche::app::add_registry_commands(app, global);
+  veche::app::add_data_key_command(app, global);
   veche::app::add_election_command(app, global);
   veche::app::add_trustee_command(app, global);
   veche::app::add_registrar_command(app, global);

@@ -32,6 +32,7 @@ void add_audit_command(CLI::App& app, const GlobalOptions& global);
 void add_invitations_command(CLI::App& app, const GlobalOptions& global);
 // `veche coalition`, `veche organizations`, `veche roles` (registry_admin.cpp).
 void add_registry_commands(CLI::App& app, const GlobalOptions& global);
+void add_data_key_command(CLI::App& app, const GlobalOptions& global);
 void add_election_command(CLI::App& app, const GlobalOptions& global);
 void add_trustee_command(CLI::App& app, const GlobalOptions& global);
 void add_registrar_command(CLI::App& app, const GlobalOptions& global);
