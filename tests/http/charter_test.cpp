@@ -1,112 +1,14 @@
 // Charter signatures, the audit page and a constituent's own data through the site (no
 // socket): who may sign for whom, CSRF on every write, the count of individuals (never who),
 // the public and the operators' audit log, the export and the real erase.
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-#include <filesystem>
-
-#include "veche/crypto/bytes.hpp"
-#include "veche/crypto/otp.hpp"
-#include "veche/crypto/random.hpp"
-#include "veche/http/site.hpp"
-#include "veche/registry/accounts.hpp"
-#include "veche/registry/registry.hpp"
+#include "site_fixture.hpp"
 
 namespace veche::http {
 namespace {
 
-constexpr std::string_view kPass = "birch bark letter 1351";
-
-class CharterSiteTest : public ::testing::Test {
+class CharterSiteTest : public SiteFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto::initialize());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("veche-charter-site-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto db = store::open((dir_ / "v.db").string());
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::migrate(*db_, registry::migrations()));
-    ASSERT_TRUE(registry::load_demo(*db_, clock_));
-    SiteOptions o;
-    o.web_root = VECHE_SOURCE_DIR "/web";
-    o.locale_dir = VECHE_LOCALE_DIR;
-    o.version = "test";
-    o.data_key_file = (dir_ / "data.key").string();
-    auto site = Site::create(o, *db_, clock_);
-    ASSERT_TRUE(site) << site.error().message;
-    site_ = std::move(*site);
-    auto key = registry::load_or_create_data_key((dir_ / "data.key").string());
-    ASSERT_TRUE(key);
-    key_ = std::move(*key);
-    accounts_ = std::make_unique<registry::Accounts>(*db_, clock_, key_);
-  }
-  void TearDown() override {
-    site_.reset();
-    accounts_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Response send(Method m, std::string path, std::string body = "",
-                std::map<std::string, std::string> extra = {}, bool with_cookies = true) {
-    Request r;
-    r.method = m;
-    const auto q = path.find('?');
-    if (q != std::string::npos) {
-      auto query = parse_form(path.substr(q + 1));
-      if (query) r.query = std::move(*query);
-      path.resize(q);
-    }
-    r.path = std::move(path);
-    r.headers["accept-language"] = "en";
-    r.headers["content-type"] = "application/x-www-form-urlencoded";
-    for (auto& [k, v] : extra) r.headers[k] = v;
-    if (with_cookies) r.cookies = cookies_;
-    r.body = std::move(body);
-    r.request_id = "t";
-    Response resp = site_->handle(r);
-    if (!with_cookies) return resp;
-    for (const auto& [name, value] : resp.headers) {
-      if (name != "Set-Cookie") continue;
-      const auto eq = value.find('=');
-      const auto semi = value.find(';');
-      const auto cookie_name = value.substr(0, eq);
-      const auto cookie_value = value.substr(eq + 1, semi - eq - 1);
-      if (cookie_value.empty()) {
-        cookies_.erase(cookie_name);
-      } else {
-        cookies_[cookie_name] = cookie_value;
-      }
-    }
-    return resp;
-  }
-  static std::string by_id(const std::string& html, const std::string& id) {
-    const auto at = html.find("id=\"" + id + "\"");
-    if (at == std::string::npos) return {};
-    const auto start = html.find('>', at) + 1;
-    return html.substr(start, html.find('<', start) - start);
-  }
-  static std::string csrf_in(const std::string& html) {
-    const std::string marker = "name=\"csrf\" value=\"";
-    const auto at = html.find(marker);
-    if (at == std::string::npos) return {};
-    const auto start = at + marker.size();
-    return html.substr(start, html.find('"', start) - start);
-  }
-  static std::string header(const Response& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return {};
-  }
-  static boost::json::object json_of(const Response& r) {
-    return boost::json::parse(r.body).as_object();
-  }
+  // These join, log in and enrol hide the fixture's: they assert as they go.
   void join(const std::string& handle) {
     auto codes = accounts_->issue_codes("northern-forum", 1, std::chrono::days(7), "operator");
     ASSERT_TRUE(codes);
@@ -140,14 +42,6 @@ class CharterSiteTest : public ::testing::Test {
   std::string api_csrf() {
     return std::string(json_of(send(Method::kGet, "/api/v1/me"))["csrf_token"].as_string());
   }
-
-  core::ManualClock clock_{core::from_unix(1'790'000'000)};
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<Site> site_;
-  crypto::SecretBytes key_;
-  std::unique_ptr<registry::Accounts> accounts_;
-  std::map<std::string, std::string> cookies_;
 };
 
 TEST_F(CharterSiteTest, TheCharterPageListsOrganizationsAlphabeticallyAndCountsIndividuals) {

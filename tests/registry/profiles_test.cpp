@@ -117,7 +117,8 @@ TEST_P(ProfilesTest, CodesStopAtTheQuotaUntilThePeriodPasses) {
   auto over = accounts_->issue_codes("alpha", 3, days(7), "operator");
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().code, ErrorCode::kResourceExhausted);
-  EXPECT_NE(over.error().message.find("2 can still be issued"), std::string::npos) << over.error().message;
+  EXPECT_NE(over.error().message.find("2 can still be issued"), std::string::npos)
+      << over.error().message;
   EXPECT_EQ(*accounts_->codes_issued_in_period("alpha"), 8);
   // Another organization has a quota of its own.
   EXPECT_TRUE(accounts_->issue_codes("beta", 10, days(7), "operator"));
