@@ -12,30 +12,6 @@ namespace {
 
 constexpr const char* kPass = "novgorod%20assembly%201136";
 
-// Runs a shell command; returns its exit status and stdout.
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, out};
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string csrf_in(const std::string& html) {
-  const std::string marker = "name=\"csrf\" value=\"";
-  const auto at = html.find(marker);
-  if (at == std::string::npos) return {};
-  const auto start = at + marker.size();
-  return html.substr(start, html.find('"', start) - start);
-}
-
-// "name=value; Path=/; ..." -> "name=value"
-std::string cookie_pair(const std::string& set_cookie) {
-  return set_cookie.substr(0, set_cookie.find(';'));
-}
-
 class Accounts : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new ServerProcess(); }

@@ -16,33 +16,11 @@ namespace {
 
 constexpr const char* kPass = "veliky%20novgorod%20bell";
 
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, out};
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int status = ::pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string csrf_in(const std::string& html) {
-  const std::string marker = "name=\"csrf\" value=\"";
-  const auto at = html.find(marker);
-  if (at == std::string::npos) return {};
-  const auto start = at + marker.size();
-  return html.substr(start, html.find('"', start) - start);
-}
-
 std::string by_id(const std::string& html, const std::string& id) {
   const auto at = html.find("id=\"" + id + "\"");
   if (at == std::string::npos) return {};
   const auto start = html.find('>', at) + 1;
   return html.substr(start, html.find('<', start) - start);
-}
-
-std::string cookie_pair(const std::string& set_cookie) {
-  return set_cookie.substr(0, set_cookie.find(';'));
 }
 
 // The code an authenticator app shows `offset` steps from now (wall clock, as the server).

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace veche::testing {
@@ -45,5 +46,13 @@ HttpResponse raw_request(int port, const std::string& raw);
 // Sends `partial` and keeps the connection open; true when the server closes it within
 // `max_seconds`.
 bool server_hangs_up(int port, const std::string& partial, int max_seconds);
+
+// Helpers the tests share.
+// Runs a shell command; returns its exit status and stdout.
+std::pair<int, std::string> run(const std::string& cmd);
+// The value of the first form's csrf field in a page, or "".
+std::string csrf_in(const std::string& html);
+// "name=value; Path=/; ..." -> "name=value"
+std::string cookie_pair(const std::string& set_cookie);
 
 }  // namespace veche::testing
