@@ -173,6 +173,36 @@ void Site::Impl::add_organization_admin() {
     return o;
   };
 
+  // What every form write here starts with: the CSRF token, the organization of the path and
+  // the role for it. `refusal` is the answer to send when one of them fails.
+  struct FormWrite {
+    std::map<std::string, std::string> fields;
+    registry::Organization org;
+    Principal who;
+    std::optional<Response> refusal;
+  };
+  auto form_write = [this, find_org](const Request& req, Role role) {
+    FormWrite w;
+    w.fields = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(w.fields, "csrf"))) {
+      w.refusal = error(req, 403, kBadCsrf);
+      return w;
+    }
+    auto o = find_org(req);
+    if (!o) {
+      w.refusal = error(req, o.error());
+      return w;
+    }
+    auto p = org_power(req, role, o->slug);
+    if (!p) {
+      w.refusal = org_error(req, p.error());
+      return w;
+    }
+    w.org = std::move(*o);
+    w.who = std::move(*p);
+    return w;
+  };
+
   // --- Delegates: the profile and the role holders -------------------------------------------
   router.add(Method::kGet, "/organizations/{slug}/manage", [this, find_org](Request& req) {
     auto o = find_org(req);
@@ -181,13 +211,12 @@ void Site::Impl::add_organization_admin() {
     return manage_page(req, *o, *o, "", 200);
   });
 
-  router.add(Method::kPost, "/organizations/{slug}/profile", [this, find_org](Request& req) {
-    const auto f = form_fields(req);
-    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
-    auto o = find_org(req);
-    if (!o) return error(req, o.error());
-    auto p = org_power(req, Role::kDelegate, o->slug);
-    if (!p) return org_error(req, p.error());
+  router.add(Method::kPost, "/organizations/{slug}/profile", [this, form_write](Request& req) {
+    auto w = form_write(req, Role::kDelegate);
+    if (w.refusal) return std::move(*w.refusal);
+    const auto& f = w.fields;
+    const registry::Organization* o = &w.org;
+    const Principal* p = &w.who;
     registry::OrganizationProfile profile;
     profile.name = {field(f, "name_en"), field(f, "name_ru")};
     profile.description = {field(f, "description_en"), field(f, "description_ru")};
@@ -208,13 +237,12 @@ void Site::Impl::add_organization_admin() {
     return Response::redirect("/organizations/" + o->slug + "?saved=1");
   });
 
-  router.add(Method::kPost, "/organizations/{slug}/roles", [this, find_org](Request& req) {
-    const auto f = form_fields(req);
-    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
-    auto o = find_org(req);
-    if (!o) return error(req, o.error());
-    auto p = org_power(req, Role::kDelegate, o->slug);
-    if (!p) return org_error(req, p.error());
+  router.add(Method::kPost, "/organizations/{slug}/roles", [this, form_write](Request& req) {
+    auto w = form_write(req, Role::kDelegate);
+    if (w.refusal) return std::move(*w.refusal);
+    const auto& f = w.fields;
+    const registry::Organization* o = &w.org;
+    const Principal* p = &w.who;
     const bool revoke = field(f, "action") == "revoke";
     const auto role = org_role(field(f, "role"));
     Status done = role ? change_org_role(*p, o->slug, std::string(core::trim(field(f, "handle"))),
@@ -235,13 +263,12 @@ void Site::Impl::add_organization_admin() {
     return codes_page(req, *o, {}, "", 200);
   });
 
-  router.add(Method::kPost, "/organizations/{slug}/codes", [this, find_org](Request& req) {
-    const auto f = form_fields(req);
-    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
-    auto o = find_org(req);
-    if (!o) return error(req, o.error());
-    auto p = org_power(req, Role::kRegistrar, o->slug);
-    if (!p) return org_error(req, p.error());
+  router.add(Method::kPost, "/organizations/{slug}/codes", [this, form_write](Request& req) {
+    auto w = form_write(req, Role::kRegistrar);
+    if (w.refusal) return std::move(*w.refusal);
+    const auto& f = w.fields;
+    const registry::Organization* o = &w.org;
+    const Principal* p = &w.who;
     const auto count = small_int(field(f, "count"));
     const auto days = small_int(field(f, "days"));
     if (!count || !days) {
@@ -256,13 +283,11 @@ void Site::Impl::add_organization_admin() {
     return codes_page(req, *o, *codes, "", 200);
   });
 
-  router.add(Method::kPost, "/organizations/{slug}/codes/revoke", [this, find_org](Request& req) {
-    const auto f = form_fields(req);
-    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kBadCsrf);
-    auto o = find_org(req);
-    if (!o) return error(req, o.error());
-    auto p = org_power(req, Role::kRegistrar, o->slug);
-    if (!p) return org_error(req, p.error());
+  router.add(Method::kPost, "/organizations/{slug}/codes/revoke", [this, form_write](Request& req) {
+    auto w = form_write(req, Role::kRegistrar);
+    if (w.refusal) return std::move(*w.refusal);
+    const registry::Organization* o = &w.org;
+    const Principal* p = &w.who;
     auto n = accounts_web->accounts.revoke_unused_codes(o->slug, p->handle);
     if (!n) return error(req, n.error());
     return Response::redirect("/organizations/" + o->slug + "/codes?revoked=" + std::to_string(*n));
