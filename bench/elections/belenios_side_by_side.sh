@@ -34,12 +34,17 @@ rm -f election.json trustees.json public_creds.json
 if [ "$shape" = 12 ]; then vote='[[1,0,1,0],[0,1,0,0],[0,0,0,0]]'; else vote='[[1,0,1,0]]'; fi
 
 ballot_cpu=0
+made=0
 while read -r _id cred; do
+  made=$((made + 1))
+  if [ $((made % 500)) = 0 ]; then echo "  belenios-tool: $made of $voters ballots made" >&2; fi
   t=$(cpu bash -c "belenios-tool election generate-ballot --privcred <(echo '$cred') --ballot <(echo '$vote') > ballot.json")
   ballot_cpu=$(echo "$ballot_cpu + $t" | bc -l)
   belenios-tool archive add-event --type=Ballot < ballot.json > /dev/null
 done < private_creds.txt
+echo "  belenios-tool: verifying the whole record" >&2
 verify_cpu=$(cpu belenios-tool election verify)
+echo "  belenios-tool: tally (every step re-verifies the record)" >&2
 tally_cpu=$( { time bash -c '
   belenios-tool archive add-event --type=EndBallots < /dev/null
   belenios-tool election compute-encrypted-tally | belenios-tool archive add-event --type=EncryptedTally

@@ -1,7 +1,6 @@
 #include "postgres_database.hpp"
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <charconv>
@@ -13,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "libpq_loader.hpp"
 #include "params.hpp"
 #include "veche/store/sql_text.hpp"
 
@@ -30,7 +30,7 @@ constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -47,15 +47,16 @@ bool sqlstate_class(std::string_view state, std::string_view cls) {
 // Maps a failed result to an Error. Only the primary message is used: DETAIL lines can quote
 // row values (personal data) and must not reach logs.
 Error map_error(const PGresult* res, PGconn* conn, std::string_view sql) {
-  if (res == nullptr || PQstatus(conn) == CONNECTION_BAD) {
-    return unavailable(fmt::format("postgres: connection lost: {}", trimmed(PQerrorMessage(conn))));
+  if (res == nullptr || pq().PQstatus(conn) == CONNECTION_BAD) {
+    return unavailable(
+        fmt::format("postgres: connection lost: {}", trimmed(pq().PQerrorMessage(conn))));
   }
-  const char* state_c = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char* state_c = pq().PQresultErrorField(res, PG_DIAG_SQLSTATE);
   const std::string_view state = state_c != nullptr ? state_c : "";
-  const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  const char* primary = pq().PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
   std::string message =
       fmt::format("postgres: {} (SQLSTATE {})",
-                  primary != nullptr ? primary : trimmed(PQresultErrorMessage(res)),
+                  primary != nullptr ? primary : trimmed(pq().PQresultErrorMessage(res)),
                   state.empty() ? "none" : state);
   if (state == "23505") return already_exists(std::move(message));
   if (sqlstate_class(state, "23") || sqlstate_class(state, "22")) {
@@ -71,11 +72,11 @@ Error map_error(const PGresult* res, PGconn* conn, std::string_view sql) {
 }
 
 Result<Value> decode(const PGresult* res, int row, int col) {
-  if (PQgetisnull(res, row, col)) return Value{nullptr};
-  const char* p = PQgetvalue(res, row, col);
-  const auto n = static_cast<std::size_t>(PQgetlength(res, row, col));
+  if (pq().PQgetisnull(res, row, col)) return Value{nullptr};
+  const char* p = pq().PQgetvalue(res, row, col);
+  const auto n = static_cast<std::size_t>(pq().PQgetlength(res, row, col));
   const std::string_view text(p, n);
-  const Oid type = PQftype(res, col);
+  const Oid type = pq().PQftype(res, col);
   auto bad = [&](const char* what) {
     return internal_error(fmt::format("postgres: cannot read column {} as {}", col, what));
   };
@@ -106,11 +107,11 @@ Result<Value> decode(const PGresult* res, int row, int col) {
     }
     case kByteaOid: {
       std::size_t length = 0;
-      unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(p), &length);
+      unsigned char* raw = pq().PQunescapeBytea(reinterpret_cast<const unsigned char*>(p), &length);
       if (raw == nullptr) return bad("bytea");
       const auto* b = reinterpret_cast<const std::byte*>(raw);
       Blob blob(b, b + length);
-      PQfreemem(raw);
+      pq().PQfreemem(raw);
       return Value{std::move(blob)};
     }
     default:
@@ -186,8 +187,8 @@ class PostgresTransaction final : public Transaction {
     VECHE_TRY(usable());
     VECHE_ASSIGN_OR_RETURN(PgResult res, run(sql, params));
     Rows rows;
-    const int nrows = PQntuples(res.get());
-    const int ncols = PQnfields(res.get());
+    const int nrows = pq().PQntuples(res.get());
+    const int ncols = pq().PQnfields(res.get());
     rows.reserve(static_cast<std::size_t>(nrows));
     for (int r = 0; r < nrows; ++r) {
       std::vector<Value> values;
@@ -205,9 +206,9 @@ class PostgresTransaction final : public Transaction {
   Result<std::int64_t> exec(std::string_view sql, std::span<const Value> params) override {
     VECHE_TRY(usable());
     VECHE_ASSIGN_OR_RETURN(PgResult res, run(sql, params));
-    const std::string_view status = PQcmdStatus(res.get());
+    const std::string_view status = pq().PQcmdStatus(res.get());
     if (status.substr(0, 6) == "SELECT") return std::int64_t{0};
-    const std::string_view count = PQcmdTuples(res.get());
+    const std::string_view count = pq().PQcmdTuples(res.get());
     std::int64_t n = 0;
     std::from_chars(count.data(), count.data() + count.size(), n);
     return n;
@@ -215,8 +216,8 @@ class PostgresTransaction final : public Transaction {
 
   Status commit() override {
     VECHE_TRY(usable());
-    PgResult res(PQexec(conn_, "COMMIT"));
-    if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+    PgResult res(pq().PQexec(conn_, "COMMIT"));
+    if (res == nullptr || pq().PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
       return fail(map_error(res.get(), conn_, "COMMIT"));
     }
     release();
@@ -255,15 +256,15 @@ class PostgresTransaction final : public Transaction {
     PgResult res;
     if (params.empty()) {
       // The simple protocol: allows several statements (migrations).
-      res.reset(PQexec(conn_, numbered.text.c_str()));
+      res.reset(pq().PQexec(conn_, numbered.text.c_str()));
     } else {
       Result<Params> p = encode(params);
       if (!p) return fail(std::move(p).error());
-      res.reset(PQexecParams(conn_, numbered.text.c_str(), static_cast<int>(params.size()),
-                             p->types.data(), p->values.data(), p->lengths.data(),
-                             p->formats.data(), 0));
+      res.reset(pq().PQexecParams(conn_, numbered.text.c_str(), static_cast<int>(params.size()),
+                                  p->types.data(), p->values.data(), p->lengths.data(),
+                                  p->formats.data(), 0));
     }
-    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    const ExecStatusType status = res ? pq().PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       return fail(map_error(res.get(), conn_, sql));
     }
@@ -291,7 +292,7 @@ class PostgresDatabase final : public Database {
 
   ~PostgresDatabase() override {
     // Every transaction has ended (they must not outlive the database), so all are idle.
-    for (PGconn* c : idle_) PQfinish(c);
+    for (PGconn* c : idle_) pq().PQfinish(c);
   }
 
   Backend backend() const override { return Backend::kPostgres; }
@@ -311,7 +312,7 @@ class PostgresDatabase final : public Database {
         s = simple(conn, "SET LOCAL synchronous_commit = on");
       }
       if (s) return std::unique_ptr<Transaction>(std::move(tx));
-      const bool lost = PQstatus(conn) == CONNECTION_BAD;
+      const bool lost = pq().PQstatus(conn) == CONNECTION_BAD;
       tx.reset();  // returns (or drops) the connection
       if (!lost || attempt >= limit_) return std::move(s).error();
     }
@@ -320,9 +321,9 @@ class PostgresDatabase final : public Database {
   // Takes back a connection from a finished transaction; rolls back what is still open and
   // drops the connection when it is broken.
   void give_back(PGconn* conn) {
-    bool healthy = PQstatus(conn) == CONNECTION_OK;
+    bool healthy = pq().PQstatus(conn) == CONNECTION_OK;
     if (healthy) {
-      const PGTransactionStatusType ts = PQtransactionStatus(conn);
+      const PGTransactionStatusType ts = pq().PQtransactionStatus(conn);
       if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
         healthy = simple(conn, "ROLLBACK").has_value();
       } else if (ts != PQTRANS_IDLE) {
@@ -334,7 +335,7 @@ class PostgresDatabase final : public Database {
       if (healthy) {
         idle_.push_back(conn);
       } else {
-        PQfinish(conn);
+        pq().PQfinish(conn);
         --open_;
       }
     }
@@ -348,24 +349,24 @@ class PostgresDatabase final : public Database {
     const char* keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
                           nullptr};
     const char* values[] = {seconds.c_str(), "veche", url.c_str(), "UTF8", nullptr};
-    PGconn* conn = PQconnectdbParams(keys, values, 1);
+    PGconn* conn = pq().PQconnectdbParams(keys, values, 1);
     if (conn == nullptr) return resource_exhausted("postgres: out of memory");
-    if (PQstatus(conn) != CONNECTION_OK) {
+    if (pq().PQstatus(conn) != CONNECTION_OK) {
       // libpq's message names the host and the cause, never the password.
-      Error e =
-          unavailable(fmt::format("postgres: cannot connect: {}", trimmed(PQerrorMessage(conn))));
-      PQfinish(conn);
+      Error e = unavailable(
+          fmt::format("postgres: cannot connect: {}", trimmed(pq().PQerrorMessage(conn))));
+      pq().PQfinish(conn);
       return e;
     }
-    PQsetNoticeProcessor(
+    pq().PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
     return conn;
   }
 
  private:
   static Status simple(PGconn* conn, const char* sql) {
-    PgResult res(PQexec(conn, sql));
-    if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+    PgResult res(pq().PQexec(conn, sql));
+    if (res == nullptr || pq().PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
       return map_error(res.get(), conn, sql);
     }
     return ok();
@@ -381,8 +382,8 @@ class PostgresDatabase final : public Database {
     if (!idle_.empty()) {
       PGconn* conn = idle_.back();
       idle_.pop_back();
-      if (PQstatus(conn) == CONNECTION_OK) return conn;
-      PQfinish(conn);  // the server dropped it while idle: replace it
+      if (pq().PQstatus(conn) == CONNECTION_OK) return conn;
+      pq().PQfinish(conn);  // the server dropped it while idle: replace it
       --open_;
     }
     ++open_;
@@ -421,14 +422,15 @@ Result<std::unique_ptr<Database>> open_postgres(std::string_view url, const Open
   if (u.find('\0') != std::string::npos) {
     return invalid_argument("store: the PostgreSQL URL contains a NUL byte");
   }
+  VECHE_TRY(load_libpq());
   char* parse_error = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(u.c_str(), &parse_error);
+  PQconninfoOption* parsed = pq().PQconninfoParse(u.c_str(), &parse_error);
   if (parsed == nullptr) {
     // libpq's message may quote parts of the URL; it is not repeated.
-    if (parse_error != nullptr) PQfreemem(parse_error);
+    if (parse_error != nullptr) pq().PQfreemem(parse_error);
     return invalid_argument("store: malformed PostgreSQL URL");
   }
-  PQconninfoFree(parsed);
+  pq().PQconninfoFree(parsed);
   VECHE_ASSIGN_OR_RETURN(PGconn * first, PostgresDatabase::connect(u, options.busy_timeout));
   return std::unique_ptr<Database>(
       std::make_unique<PostgresDatabase>(std::move(u), options, first));
