@@ -74,59 +74,76 @@ std::string format_money(std::int64_t amount_minor, std::string_view currency) {
 Overlap compute_overlap(std::span<const Initiative> initiatives,
                         std::span<const SupportRecord> records) {
   Overlap out;
-  // Group the records by (initiative, purpose) through a sorted index.
-  std::vector<const SupportRecord*> sorted;
-  sorted.reserve(records.size());
-  for (const auto& r : records) sorted.push_back(&r);
-  std::sort(sorted.begin(), sorted.end(), [](const SupportRecord* a, const SupportRecord* b) {
-    if (a->initiative != b->initiative) return a->initiative < b->initiative;
-    if (a->purpose != b->purpose) return a->purpose < b->purpose;
-    if (a->from != b->from) return a->from < b->from;
-    return a->id < b->id;
-  });
+  // Group the records by (initiative, purpose), ordered by start, through a compact sorted
+  // index (one cache-friendly sort instead of chasing pointers).
+  struct Key {
+    std::int64_t initiative;
+    int purpose;
+    std::int64_t from;
+    std::int64_t id;
+    std::uint32_t index;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::vector<Key> keys;
+  keys.reserve(records.size());
+  for (std::uint32_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    keys.push_back({r.initiative.value(), static_cast<int>(r.purpose),
+                    r.from.time_since_epoch().count(), r.id.value(), i});
+  }
+  std::sort(keys.begin(), keys.end());
 
-  std::set<std::pair<InstitutionId, InstitutionId>> pairs_in_group;
+  std::vector<std::pair<InstitutionId, InstitutionId>> pairs_in_group;
+  std::vector<InstitutionId> members;
+  std::vector<std::uint32_t> involved;
   std::map<std::pair<InstitutionId, InstitutionId>, std::int64_t> pair_counts;
   std::map<InstitutionId, std::int64_t> member_counts;
   std::set<InstitutionId> all_institutions;
-  for (std::size_t begin = 0; begin < sorted.size();) {
+  for (const auto& r : records) all_institutions.insert(r.institution);
+  for (std::size_t begin = 0; begin < keys.size();) {
     std::size_t end = begin + 1;
-    while (end < sorted.size() && sorted[end]->initiative == sorted[begin]->initiative &&
-           sorted[end]->purpose == sorted[begin]->purpose) {
+    while (end < keys.size() && keys[end].initiative == keys[begin].initiative &&
+           keys[end].purpose == keys[begin].purpose) {
       ++end;
     }
-    all_institutions.insert(sorted[begin]->institution);
     if (end - begin >= 2) {
       pairs_in_group.clear();
-      std::set<InstitutionId> members;
-      std::set<SupportId> involved;
+      members.clear();
+      involved.clear();
       // Sorted by start: once b starts after a ends, no later record overlaps a.
       for (std::size_t i = begin; i < end; ++i) {
-        const auto* a = sorted[i];
-        all_institutions.insert(a->institution);
-        for (std::size_t j = i + 1; j < end && sorted[j]->from <= a->to; ++j) {
-          const auto* b = sorted[j];
-          if (b->institution == a->institution) continue;
-          members.insert(a->institution);
-          members.insert(b->institution);
-          involved.insert(a->id);
-          involved.insert(b->id);
-          pairs_in_group.insert(std::minmax(a->institution, b->institution));
+        const auto& a = records[keys[i].index];
+        for (std::size_t j = i + 1; j < end && records[keys[j].index].from <= a.to; ++j) {
+          const auto& b = records[keys[j].index];
+          if (b.institution == a.institution) continue;
+          members.push_back(a.institution);
+          members.push_back(b.institution);
+          involved.push_back(keys[i].index);
+          involved.push_back(keys[j].index);
+          pairs_in_group.push_back(std::minmax(a.institution, b.institution));
         }
       }
       if (!members.empty()) {
+        const auto unique = [](auto& v) {
+          std::sort(v.begin(), v.end());
+          v.erase(std::unique(v.begin(), v.end()), v.end());
+        };
+        unique(members);
+        unique(involved);
+        unique(pairs_in_group);
         OverlapItem item;
-        item.initiative = sorted[begin]->initiative;
-        item.purpose = sorted[begin]->purpose;
-        item.institutions.assign(members.begin(), members.end());
-        item.records.assign(involved.begin(), involved.end());
-        bool first = true;
-        for (std::size_t i = begin; i < end; ++i) {
-          if (!involved.count(sorted[i]->id)) continue;
-          if (first || sorted[i]->from < item.from) item.from = sorted[i]->from;
-          if (first || sorted[i]->to > item.to) item.to = sorted[i]->to;
-          first = false;
+        item.initiative = records[keys[begin].index].initiative;
+        item.purpose = records[keys[begin].index].purpose;
+        item.institutions = members;
+        item.from = records[involved.front()].from;
+        item.to = records[involved.front()].to;
+        for (const auto k : involved) {
+          const auto& r = records[k];
+          item.records.push_back(r.id);
+          item.from = std::min(item.from, r.from);
+          item.to = std::max(item.to, r.to);
         }
+        std::sort(item.records.begin(), item.records.end());
         for (const auto& p : pairs_in_group) ++pair_counts[p];
         for (const auto m : members) ++member_counts[m];
         out.items.push_back(std::move(item));
@@ -206,6 +223,9 @@ Plurality compute_plurality(std::span<const Event> events, const Targets& target
   std::map<std::string, PluralityRow> programmes;
   std::map<InstitutionId, PluralityRow> institutions;
   std::map<std::string, PluralityRow> quarters;
+  PluralityRow* quarter = nullptr;
+  Day quarter_start{};
+  Day quarter_end{};  // exclusive
   out.by_event.reserve(sorted.size());
   for (const Event* e : sorted) {
     PluralityRow row;
@@ -216,7 +236,17 @@ Plurality compute_plurality(std::span<const Event> events, const Targets& target
     out.by_event.push_back(std::move(row));
     if (!e->programme.empty()) add_event(programmes[e->programme], *e);
     add_event(institutions[e->institution], *e);
-    add_event(quarters[quarter_of(e->day)], *e);
+    // Events come in date order: look the quarter up only when the date leaves the last one.
+    if (quarter == nullptr || e->day < quarter_start || e->day >= quarter_end) {
+      const std::chrono::year_month_day ymd(e->day);
+      const unsigned first_month = (static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1;
+      const auto start = std::chrono::year_month_day(ymd.year(), std::chrono::month(first_month),
+                                                     std::chrono::day(1));
+      quarter_start = Day(start);
+      quarter_end = Day(start + std::chrono::months(3));
+      quarter = &quarters[quarter_of(e->day)];
+    }
+    add_event(*quarter, *e);
     add_event(out.field, *e);
   }
   for (auto& [name, row] : programmes) {
