@@ -1,14 +1,17 @@
 #include <array>
 
+#include "agenda_schema.hpp"
 #include "outbox_schema.hpp"
 #include "veche/agenda/outbox.hpp"
 
 namespace veche::agenda {
 
 std::span<const store::Migration> migrations() {
-  static const std::array<store::Migration, 1> kMigrations = {
+  static const std::array<store::Migration, 2> kMigrations = {
       store::Migration{"agenda", 1, "notification outbox", detail::kOutboxSqlite,
                        detail::kOutboxPostgres},
+      store::Migration{"agenda", 2, "issues, supports, history, moderation, priority rounds",
+                       detail::kAgendaSqlite, detail::kAgendaPostgres},
   };
   return kMigrations;
 }
