@@ -258,11 +258,21 @@ Status run_count(const CountCommandOptions& o, bool quiet) {
   options.progress_context = &progress;
   VECHE_ASSIGN_OR_RETURN(auto file, FileBytes::open(o.file));
   const std::string_view text = file->view();
+  // The file's SHA-256 is computed beside the parse, which does not need it; the count does.
+  // (Declared before the thread, so it outlives it on every return path.)
+  Result<std::array<std::byte, 32>> seed = internal_error("the seed was not computed");
+  std::jthread hasher;
   if (o.seed_hex.empty()) {
-    VECHE_ASSIGN_OR_RETURN(options.seed, seed_from_bytes(text));
+    hasher = std::jthread([&seed, text] { seed = seed_from_bytes(text); });
   } else {
-    VECHE_ASSIGN_OR_RETURN(options.seed, seed_from_hex(o.seed_hex));
+    seed = seed_from_hex(o.seed_hex);
+    VECHE_TRY(seed);
   }
+  auto take_seed = [&]() -> Status {
+    if (hasher.joinable()) hasher.join();
+    VECHE_ASSIGN_OR_RETURN(options.seed, std::move(seed));
+    return ok();
+  };
   progress.set_phase("parsing");
   count::Report report;
   if (lists) {
@@ -272,6 +282,7 @@ Status run_count(const CountCommandOptions& o, bool quiet) {
     const int seats = o.seats > 0 ? o.seats : file_lists->seats;
     if (seats < 1) return invalid_argument(o.file + " gives no \"seats\": pass --seats N");
     progress.set_phase("counting");
+    VECHE_TRY(take_seed());
     VECHE_ASSIGN_OR_RETURN(report,
                            count::count_party_list(*method, file_lists->parties, seats, options));
     report.title = file_lists->title;
@@ -280,6 +291,7 @@ Status run_count(const CountCommandOptions& o, bool quiet) {
     auto profile = count::parse(format, text, parse_options);
     if (!profile) return Error{profile.error().code, o.file + ": " + profile.error().message};
     progress.set_phase("counting");
+    VECHE_TRY(take_seed());
     VECHE_ASSIGN_OR_RETURN(report, count::count(*method, *profile, options));
   }
   progress.stop();

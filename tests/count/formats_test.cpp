@@ -247,6 +247,61 @@ TEST(BltParser, LargeFilesParsedOnTwoThreadsGroupExactlyLikeOneThread) {
   EXPECT_EQ(p->title, "big");
 }
 
+// Many distinct rankings (so the halves' merge looks them up on two threads), some repeated
+// across the halves, with or without equal ranks (which take the merge off its packed path):
+// the groups, their weights and their order (first appearance in the file) are those of a
+// one-pass reading.
+void expect_merge_in_order_of_first_appearance(bool ties) {
+  std::string text = "15 3\n";
+  std::map<std::string, std::size_t> index;  // ranking text -> position in `order`
+  std::vector<std::pair<std::string, std::uint64_t>> order;
+  std::uint64_t state = 99;
+  while (text.size() < (std::size_t{6} << 20)) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::uint64_t x = state >> 11;
+    // Half the lines repeat one of 4,096 popular rankings; the rest are mostly new.
+    if (x % 2 == 0) x = (x >> 1) % 4096 * 0x9e3779b97f4a7c15ULL;
+    std::vector<int> pool(15);
+    for (int c = 0; c < 15; ++c) pool[static_cast<std::size_t>(c)] = c + 1;
+    const std::size_t len = 1 + x % 15;
+    x /= 15;
+    std::string ranking;
+    for (std::size_t k = 0; k < len; ++k) {
+      const std::size_t pick = k + x % (15 - k);
+      x = x / (15 - k) + 0x632be59bd9b4e019ULL * (k + 1);
+      std::swap(pool[k], pool[pick]);
+      ranking += (ties && k > 0 && x % 29 == 0 ? "=" : " ") + std::to_string(pool[k]);
+    }
+    const std::uint64_t w = 1 + state % 4;
+    text += std::to_string(w) + ranking + " 0\n";
+    auto [it, fresh] = index.emplace(ranking, order.size());
+    if (fresh) order.emplace_back(ranking, 0);
+    order[it->second].second += w;
+  }
+  text += "0\n";
+  for (int c = 1; c <= 15; ++c) text += "\"C" + std::to_string(c) + "\"\n";
+  ASSERT_GT(order.size(), std::size_t{60000});
+  auto p = parse_blt(text);
+  ASSERT_TRUE(p.has_value()) << p.error().message;
+  ASSERT_EQ(p->num_groups(), order.size());
+  for (std::size_t g = 0; g < order.size(); ++g) {
+    std::string ranking;
+    for (Item it : p->ballot(g)) {
+      ranking += (is_tied(it) ? "=" : " ") + std::to_string(candidate_of(it) + 1);
+    }
+    ASSERT_EQ(ranking, order[g].first) << "group " << g;
+    ASSERT_EQ(p->weights[g], order[g].second) << "group " << g;
+  }
+}
+
+TEST(BltParser, LargeFilesMergeManyDistinctRankingsInTheOrderOfFirstAppearance) {
+  expect_merge_in_order_of_first_appearance(false);
+}
+
+TEST(BltParser, LargeFilesWithEqualRanksMergeInTheOrderOfFirstAppearance) {
+  expect_merge_in_order_of_first_appearance(true);
+}
+
 TEST(BltParser, LargeFilesReportTheLineOfAnErrorInEitherHalf) {
   std::map<std::vector<Item>, std::uint64_t> expected;
   const std::string text = big_blt(600000, expected);

@@ -2,6 +2,7 @@
 // (a ranked candidate is above every unranked one; equal ranks and two unranked candidates give
 // no preference).
 #include <algorithm>
+#include <thread>
 
 #include "common.hpp"
 
@@ -25,24 +26,47 @@ void pairwise(const Profile& in, const CountOptions& o, Pairwise& out) {
   // d[c][x] = (voters ranking c) - (voters ranking c with x at or above c's level): each ballot
   // then costs one addition per pair of its ranked candidates (about L^2/2 for a ranking of
   // length L) instead of one per candidate of the election for each one it ranks.
-  std::vector<std::int64_t> ranked_by(n, 0);
-  std::vector<std::int64_t> at_or_above(n * n, 0);
-  for (std::size_t g = 0; g < p.num_groups(); ++g) {
-    auto b = p.ballot(g);
-    const auto w = static_cast<std::int64_t>(p.weights[g]);
-    std::size_t k = 0;
-    while (k < b.size()) {
-      std::size_t e = k + 1;
-      while (e < b.size() && is_tied(b[e])) ++e;
-      for (std::size_t j = k; j < e; ++j) {
-        const std::size_t c = candidate_of(b[j]);
-        ranked_by[c] += w;
-        std::int64_t* row = at_or_above.data() + c * n;
-        for (std::size_t i = 0; i < e; ++i) row[candidate_of(b[i])] += w;
+  // Large profiles are summed on two threads, each over half of the groups, into its own
+  // counters; the sums are exact integers, so the split never changes the matrix.
+  struct Sums {
+    std::vector<std::int64_t> ranked_by;
+    std::vector<std::int64_t> at_or_above;
+  };
+  auto sum_groups = [&p, n](std::size_t from, std::size_t to, Sums& s) {
+    s.ranked_by.assign(n, 0);
+    s.at_or_above.assign(n * n, 0);
+    for (std::size_t g = from; g < to; ++g) {
+      auto b = p.ballot(g);
+      const auto w = static_cast<std::int64_t>(p.weights[g]);
+      std::size_t k = 0;
+      while (k < b.size()) {
+        std::size_t e = k + 1;
+        while (e < b.size() && is_tied(b[e])) ++e;
+        for (std::size_t j = k; j < e; ++j) {
+          const std::size_t c = candidate_of(b[j]);
+          s.ranked_by[c] += w;
+          std::int64_t* row = s.at_or_above.data() + c * n;
+          for (std::size_t i = 0; i < e; ++i) row[candidate_of(b[i])] += w;
+        }
+        k = e;
       }
-      k = e;
     }
+  };
+  constexpr std::size_t kParallelGroups = 20000;
+  const std::size_t groups = p.num_groups();
+  Sums first;
+  if (groups >= kParallelGroups && std::thread::hardware_concurrency() > 1) {
+    Sums second;
+    std::thread worker([&] { sum_groups(groups / 2, groups, second); });
+    sum_groups(0, groups / 2, first);
+    worker.join();
+    for (std::size_t c = 0; c < n; ++c) first.ranked_by[c] += second.ranked_by[c];
+    for (std::size_t i = 0; i < n * n; ++i) first.at_or_above[i] += second.at_or_above[i];
+  } else {
+    sum_groups(0, groups, first);
   }
+  const std::vector<std::int64_t>& ranked_by = first.ranked_by;
+  const std::vector<std::int64_t>& at_or_above = first.at_or_above;
   out.d.assign(n, std::vector<std::int64_t>(n, 0));
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) out.d[i][j] = ranked_by[i] - at_or_above[i * n + j];

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
+#include <thread>
 
 namespace veche::count {
 
@@ -111,7 +113,7 @@ bool ProfileBuilder::add_packed_slow(std::uint64_t key, std::span<const Item> ba
 
 Status ProfileBuilder::add_short(std::uint64_t key, std::span<const Item> ballot,
                                  std::uint64_t weight) {
-  if ((short_count_ + 1) * 2 > short_table_.size()) grow_short();
+  if ((short_count_ + 1) * 4 > short_table_.size() * 3) grow_short();
   const std::size_t smask = short_table_.size() - 1;
   std::size_t i = mix_key(key) & smask;
   while (short_table_[i].group != 0) {
@@ -129,6 +131,89 @@ Status ProfileBuilder::add_short(std::uint64_t key, std::span<const Item> ballot
   profile_.items.insert(profile_.items.end(), ballot.begin(), ballot.end());
   profile_.offsets.push_back(static_cast<std::uint32_t>(profile_.items.size()));
   return ok();
+}
+
+std::uint32_t ProfileBuilder::find_short(std::uint64_t key) const {
+  if (short_table_.empty()) return ~std::uint32_t{0};
+  const std::size_t mask = short_table_.size() - 1;
+  for (std::size_t i = mix_key(key) & mask; short_table_[i].group != 0; i = (i + 1) & mask) {
+    if (short_table_[i].key == key) return short_table_[i].group - 1;
+  }
+  return ~std::uint32_t{0};
+}
+
+Status ProfileBuilder::merge(const Profile& other) {
+  const std::size_t n = other.num_groups();
+  std::vector<std::uint64_t> keys(n);
+  bool packed = !rated_ && other.ratings.empty() && hashes_.empty();
+  for (std::size_t g = 0; packed && g < n; ++g) packed = pack_short(other.ballot(g), keys[g]);
+  if (!packed) {
+    for (std::size_t g = 0; g < n; ++g) VECHE_TRY(add(other.ballot(g), other.weights[g]));
+    return ok();
+  }
+  // Lookups first, on two threads for a large merge (the table is only read); then the weights
+  // and the new groups in `other`'s order on this thread.
+  constexpr std::uint32_t kNew = ~std::uint32_t{0};
+  std::vector<std::uint32_t> found(n);
+  auto look_up = [&](std::size_t from, std::size_t to) {
+    constexpr std::size_t kAhead = 8;
+    const std::size_t mask = short_table_.empty() ? 0 : short_table_.size() - 1;
+    for (std::size_t g = from; g < to; ++g) {
+      if (g + kAhead < to && mask != 0) {
+        __builtin_prefetch(&short_table_[mix_key(keys[g + kAhead]) & mask]);
+      }
+      found[g] = find_short(keys[g]);
+    }
+  };
+  constexpr std::size_t kParallelGroups = 20000;
+  if (n >= kParallelGroups && std::thread::hardware_concurrency() > 1) {
+    std::thread worker([&] { look_up(n / 2, n); });
+    look_up(0, n / 2);
+    worker.join();
+  } else {
+    look_up(0, n);
+  }
+  std::size_t fresh = 0;
+  std::uint64_t weight = 0;
+  for (std::size_t g = 0; g < n; ++g) {
+    fresh += found[g] == kNew ? 1 : 0;
+    weight += other.weights[g];
+    if (other.weights[g] > kMaxTotalWeight || weight > kMaxTotalWeight) {
+      return too_large("more than " + std::to_string(kMaxTotalWeight) + " ballots in total");
+    }
+  }
+  if (total_ + weight > kMaxTotalWeight) {
+    return too_large("more than " + std::to_string(kMaxTotalWeight) + " ballots in total");
+  }
+  total_ += weight;
+  reserve_short(short_count_ + fresh);
+  const std::size_t mask = short_table_.size() - 1;
+  for (std::size_t g = 0; g < n; ++g) {
+    if (found[g] != kNew) {
+      profile_.weights[found[g]] += other.weights[g];
+      continue;
+    }
+    std::size_t i = mix_key(keys[g]) & mask;
+    while (short_table_[i].group != 0) i = (i + 1) & mask;
+    last_group_ = static_cast<std::uint32_t>(profile_.weights.size());
+    short_table_[i] = ShortSlot{keys[g], last_group_ + 1};
+    ++short_count_;
+    profile_.weights.push_back(other.weights[g]);
+    const auto b = other.ballot(g);
+    profile_.items.insert(profile_.items.end(), b.begin(), b.end());
+    profile_.offsets.push_back(static_cast<std::uint32_t>(profile_.items.size()));
+  }
+  return ok();
+}
+
+void ProfileBuilder::reserve(std::size_t groups, std::size_t items) {
+  profile_.weights.reserve(groups);
+  profile_.offsets.reserve(groups + 1);
+  profile_.items.reserve(items);
+}
+
+void ProfileBuilder::reserve_short(std::size_t groups) {
+  while ((groups + 1) * 4 > short_table_.size() * 3) grow_short();
 }
 
 void ProfileBuilder::grow_short() {

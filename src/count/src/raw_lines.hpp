@@ -117,7 +117,7 @@ class RawLineTable {
   }
   // Records `group` for a key that find() did not know.
   void insert(const RawKey& key, std::uint32_t group) {
-    if ((count_ + 1) * 2 > slots_.size()) grow();
+    if ((count_ + 1) * 4 > slots_.size() * 3) grow();
     place(slots_, Slot{key, group + 1});
     ++count_;
   }

@@ -127,6 +127,13 @@ class ProfileBuilder {
   // Hints that `ballot` will be added soon (loads its table slot into cache). Optional; lets a
   // parser overlap the memory latency of several lookups.
   void prefetch(std::span<const Item> ballot) const;
+  // Adds every group of `other` (unrated, built by another builder), in its order: the same as
+  // add(other.ballot(g), other.weights[g]) for each g, but the lookups run on two threads when
+  // there are many.
+  Status merge(const Profile& other);
+  // Reserves the profile's storage for about `groups` distinct ballots of `items` marks in all:
+  // growing by reallocation would copy them and touch twice the memory.
+  void reserve(std::size_t groups, std::size_t items);
   Profile& profile() { return profile_; }
   // Moves the profile out; the builder is empty afterwards.
   Profile finish();
@@ -155,6 +162,9 @@ class ProfileBuilder {
   }
   bool add_packed_slow(std::uint64_t key, std::span<const Item> ballot, std::uint64_t weight);
   void grow_short();
+  void reserve_short(std::size_t groups);
+  // The group of the packed `key`, or ~0u (reads the table only: safe on several threads).
+  std::uint32_t find_short(std::uint64_t key) const;
   Status add_short(std::uint64_t key, std::span<const Item> ballot, std::uint64_t weight);
   std::uint64_t total_ = 0;
   std::uint32_t last_group_ = 0;
