@@ -146,6 +146,18 @@ TEST_P(AgendaTest, SupportIsOnePerAccountAndWithdrawable) {
   EXPECT_EQ(agenda_->support(alice_, IssueId(9999)).error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(AgendaTest, ErasingAnAccountTakesItsSupportsOutOfTheCount) {
+  IssueId id = raise();
+  ASSERT_TRUE(agenda_->support(alice_, id));
+  ASSERT_TRUE(agenda_->support(bob_, id));
+  auto erased = store::with_write(*db_, [&](store::Transaction& tx) -> Status {
+    VECHE_TRY(tx.exec("DELETE FROM accounts WHERE id = ?", {bob_.value()}));
+    return ok();
+  });
+  ASSERT_TRUE(erased) << erased.error().message;
+  EXPECT_EQ(agenda_->issue(id)->supports, 1);
+}
+
 TEST_P(AgendaTest, AnIssueReachingTheThresholdIsAdmittedOnceAndStaysAdmitted) {
   EXPECT_EQ(*agenda_->threshold(), kDefaultThreshold);
   ASSERT_TRUE(agenda_->set_threshold(2));

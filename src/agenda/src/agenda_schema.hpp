@@ -191,4 +191,25 @@ CREATE TABLE agenda_ballots (
 );
 )sql";
 
+// Agenda migration 3: a support deleted by any path (withdrawn, moved by a merge, or gone with
+// an erased account through ON DELETE CASCADE) lowers the issue's count, so the published
+// count always equals the rows.
+inline constexpr std::string_view kSupportTriggerSqlite = R"sql(
+CREATE TRIGGER agenda_supports_removed AFTER DELETE ON agenda_supports
+BEGIN
+  UPDATE agenda_issues SET supports = supports - 1 WHERE id = OLD.issue_id;
+END;
+)sql";
+
+inline constexpr std::string_view kSupportTriggerPostgres = R"sql(
+CREATE FUNCTION agenda_support_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE agenda_issues SET supports = supports - 1 WHERE id = OLD.issue_id;
+  RETURN OLD;
+END
+$$;
+CREATE TRIGGER agenda_supports_removed AFTER DELETE ON agenda_supports
+  FOR EACH ROW EXECUTE FUNCTION agenda_support_removed();
+)sql";
+
 }  // namespace veche::agenda::detail

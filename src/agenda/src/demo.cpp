@@ -53,6 +53,8 @@ Status load_demo(store::Database& db, const core::Clock& clock, const crypto::Se
   const auto now = clock.now();
   std::vector<registry::AccountId> people;
   VECHE_TRY(store::with_write(db, [&](store::Transaction& tx) -> Status {
+    VECHE_ASSIGN_OR_RETURN(auto any, tx.query("SELECT 1 FROM agenda_issues LIMIT 1"));
+    if (!any.empty()) return already_exists("the agenda already has issues");
     // Fictional constituents; their passphrase hash is not a valid Argon2id string, so nobody
     // can log in as them.
     for (int i = 1; i <= kDemoConstituents; ++i) {

@@ -219,7 +219,8 @@ class Agenda {
   const crypto::SecretBytes& key_;
 };
 
-// A fictional demo agenda: issues, supports from demo constituents, one counted round.
+// A fictional demo agenda: issues, supports from demo constituents, one counted round and one
+// open. kAlreadyExists (and no change) when the agenda already has issues.
 Status load_demo(store::Database& db, const core::Clock& clock, const crypto::SecretBytes& key);
 
 }  // namespace veche::agenda
