@@ -39,5 +39,7 @@ void add_registrar_command(CLI::App& app, const GlobalOptions& global);
 void add_vote_command(CLI::App& app, const GlobalOptions& global);
 void add_second_factor_command(CLI::App& app, const GlobalOptions& global);
 void add_charter_command(CLI::App& app, const GlobalOptions& global);  // charter.cpp
+// `veche coordination institution|coordinator|targets` (coordination.cpp).
+void add_coordination_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace veche::app

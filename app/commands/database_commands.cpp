@@ -4,6 +4,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
+#include "veche/coordination/coordination.hpp"
 #include "veche/core/clock.hpp"
 #include "veche/registry/registry.hpp"
 
@@ -38,6 +39,9 @@ void add_demo_command(CLI::App& app, const GlobalOptions& global) {
     core::SystemClock clock;
     auto s = registry::load_demo(**opened, clock);
     if (!s) throw CLI::RuntimeError(report_error(s.error()));
+    if (auto c = coordination::load_demo(**opened, clock); !c) {
+      throw CLI::RuntimeError(report_error(c.error()));
+    }
     std::printf("veche: demo coalition loaded\n");
   });
 }

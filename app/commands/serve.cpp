@@ -8,6 +8,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
+#include "veche/coordination/coordination.hpp"
 #include "veche/core/clock.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/http/server.hpp"
@@ -50,6 +51,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
       return loaded;
     }
   }
+  if (flags.demo) VECHE_TRY(coordination::load_demo(*db, clock));
   http::SiteOptions site_options;
   site_options.web_root = cfg.web_root;
   site_options.locale_dir = flags.locale_dir.empty() ? VECHE_DEFAULT_LOCALE_DIR : flags.locale_dir;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "veche/agenda/outbox.hpp"
+#include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
@@ -34,6 +35,7 @@ Result<std::unique_ptr<store::Database>> open_database(const std::string& locati
   std::vector<store::Migration> all;
   // Modules in dependency order; each owns its tables.
   for (const auto& m : registry::migrations()) all.push_back(m);
+  for (const auto& m : coordination::migrations()) all.push_back(m);
   for (const auto& m : agenda::migrations()) all.push_back(m);
   VECHE_TRY(store::migrate(*db, all));
   return db;

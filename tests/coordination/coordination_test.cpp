@@ -185,6 +185,13 @@ TEST(Money, TotalsStayPerCurrencyInMinorUnits) {
   EXPECT_EQ(t[0].records, 2);
   EXPECT_EQ(format_money(t[0].amount_minor, "EUR"), "12,345,679.51 EUR");
   EXPECT_EQ(format_money(5, "NOK"), "0.05 NOK");
+  EXPECT_EQ(parse_amount("1500.5").value(), 150050);
+  EXPECT_EQ(parse_amount(" 12 ").value(), 1200);
+  EXPECT_EQ(parse_amount("0.07").value(), 7);
+  EXPECT_EQ(parse_amount("").value(), 0);
+  for (const char* bad : {"1,500", "1.234", "-5", "1e6", ".5", "5.", "abc", "1000000000000"}) {
+    EXPECT_FALSE(parse_amount(bad)) << bad;
+  }
 }
 
 TEST(Evaluation, ConflictedAssessorIsNeverCountedAndSpreadIsShown) {

@@ -21,6 +21,7 @@ enum class Access {
   kDelegate,   // a delegate of the organization in the path, or the operator
   kRegistrar,  // a registrar of the organization in the path, or the operator
   kFlow,       // a step of logging in or recovering: anyone, its own checks apply
+  kCoordinator,  // a coordinator with a second-factor session (never the operator)
 };
 
 const std::map<std::string, Access>& table() {
@@ -82,6 +83,32 @@ const std::map<std::string, Access>& table() {
       {"GET /api/v1/organizations/{slug}/codes", Access::kRegistrar},
       {"POST /api/v1/organizations/{slug}/codes", Access::kRegistrar},
       {"POST /api/v1/organizations/{slug}/codes/revoke", Access::kRegistrar},
+      // Coordination: everyone reads the public view; writes need a coordinator.
+      {"GET /coordination", Access::kPublic},
+      {"GET /coordination/initiatives", Access::kPublic},
+      {"POST /coordination/initiatives", Access::kCoordinator},
+      {"GET /coordination/initiatives/{id}", Access::kPublic},
+      {"POST /coordination/initiatives/{id}/assessments", Access::kCoordinator},
+      {"POST /coordination/initiatives/{id}/conflicts", Access::kCoordinator},
+      {"GET /coordination/support", Access::kPublic},
+      {"POST /coordination/support", Access::kCoordinator},
+      {"GET /coordination/overlap", Access::kPublic},
+      {"GET /coordination/plurality", Access::kPublic},
+      {"POST /coordination/events", Access::kCoordinator},
+      {"GET /coordination/report", Access::kPublic},
+      {"GET /coordination/export/initiatives.csv", Access::kPublic},
+      {"GET /coordination/export/support.csv", Access::kPublic},
+      {"GET /coordination/export/events.csv", Access::kPublic},
+      {"GET /api/v1/coordination", Access::kPublic},
+      {"GET /api/v1/coordination/initiatives", Access::kPublic},
+      {"POST /api/v1/coordination/initiatives", Access::kCoordinator},
+      {"GET /api/v1/coordination/initiatives/{id}", Access::kPublic},
+      {"GET /api/v1/coordination/support", Access::kPublic},
+      {"POST /api/v1/coordination/support", Access::kCoordinator},
+      {"GET /api/v1/coordination/overlap", Access::kPublic},
+      {"GET /api/v1/coordination/plurality", Access::kPublic},
+      {"POST /api/v1/coordination/events", Access::kCoordinator},
+      {"GET /api/v1/coordination/export", Access::kPublic},
   };
   return t;
 }
@@ -131,6 +158,7 @@ TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
   ASSERT_TRUE(accounts_->grant_role("operator", "outsider", Role::kRegistrar, "volga-federalists"));
   principals.push_back(
       make("operator", Role::kOperator, "", {Access::kDelegate, Access::kRegistrar}));
+  principals.push_back(make("coordinator", Role::kCoordinator, "", {Access::kCoordinator}));
 
   // Every route has an entry; logging out goes last so the other routes keep their sessions.
   std::vector<const Route*> routes;

@@ -184,6 +184,33 @@ Status check_initiative(const Initiative& i) {
   return ok();
 }
 
+Result<std::int64_t> parse_amount(std::string_view text) {
+  const auto bad = [] {
+    return invalid_argument(
+        "Write the amount with digits and at most two decimals after a dot, such as 1500.50.");
+  };
+  text = core::trim(text);
+  if (text.empty()) return std::int64_t{0};
+  const auto dot = text.find('.');
+  const auto whole = text.substr(0, dot);
+  const auto cents = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 12 || cents.size() > 2 ||
+      (dot != std::string_view::npos && cents.empty())) {
+    return bad();
+  }
+  const auto all_digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!all_digits(whole) || !all_digits(cents)) return bad();
+  std::int64_t value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  std::int64_t minor = 0;
+  if (!cents.empty()) minor = (cents[0] - '0') * 10 + (cents.size() == 2 ? cents[1] - '0' : 0);
+  value = value * 100 + minor;
+  if (value > kMaxAmountMinor) return bad();
+  return value;
+}
+
 Status check_support(const SupportRecord& s) {
   VECHE_TRY(core::check_text("programme", s.programme, 200));
   if (core::trim(s.programme).empty()) {

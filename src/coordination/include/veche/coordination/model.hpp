@@ -138,6 +138,9 @@ struct SupportRecord {
   std::string entered_by;  // the coordinator's handle
 };
 inline constexpr std::int64_t kMaxAmountMinor = 10'000'000'000'000;  // 10^13
+// "1234", "1234.5" or "1234.56" (a dot, at most two decimals) to minor units, without floating
+// point. "" is 0. kInvalidArgument for anything else or above kMaxAmountMinor.
+Result<std::int64_t> parse_amount(std::string_view text);
 // kInvalidArgument for a bad amount, currency, period, programme, or a record that gives
 // nothing (no amount, no permit sponsorship, no in-kind support).
 Status check_support(const SupportRecord& s);
