@@ -143,6 +143,9 @@ test('a coordinator enters an initiative and support, sees the overlap and the p
   await anon.goto(url + '/coordination/plurality');
   assert.ok((await anon.content()).includes('Arctic media lab'));
   await visitor.close();
-  assert.deepEqual(errors, [], 'no console errors');
+  // The two refused forms above answer 400 on purpose; the browser logs each as a failed load.
+  const unexpected = errors.filter((e) => !e.includes('status of 400'));
+  assert.equal(errors.length - unexpected.length, 2, 'the two refused forms');
+  assert.deepEqual(unexpected, [], 'no other console errors');
   await context.close();
 });

@@ -45,7 +45,7 @@ TEST_F(CoordinationSiteTest, ThePublicSeesPublicRecordsAndPseudonymsOnly) {
   EXPECT_EQ(dir.body.find("editors@example.org"), std::string::npos) << "contacts";
   const auto csv = send(Method::kGet, "/coordination/export/initiatives.csv");
   ASSERT_EQ(csv.status, 200);
-  EXPECT_EQ(header(csv, "Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(csv.body.find("editors@example.org"), std::string::npos);
   EXPECT_EQ(csv.body.find("contacts"), std::string::npos);
   EXPECT_EQ(csv.body.find("Volunteer network"), std::string::npos);
@@ -236,9 +236,8 @@ TEST_F(CoordinationSiteTest, ACoordinatorAssessesAndAConflictExcludesTheAssessme
   EXPECT_EQ(std::stoi(by_id(page.body, "assessors")), std::stoi(counted) - 1);
   EXPECT_EQ(csrf_in(page.body), "") << "no assessment form after a declared conflict";
   EXPECT_NE(page.body.find("I advise them"), std::string::npos);
-  r = send(
-      Method::kPost, "/coordination/initiatives/1/assessments",
-      "csrf=" + page_csrf("/me") + "&visions=1&knowledge=1&anti_war=1");
+  r = send(Method::kPost, "/coordination/initiatives/1/assessments",
+           "csrf=" + page_csrf("/me") + "&visions=1&knowledge=1&anti_war=1");
   EXPECT_EQ(r.status, 422);
   r = send(Method::kPost, "/coordination/initiatives/1/assessments",
            "csrf=" + page_csrf("/me") + "&visions=9&knowledge=1");

@@ -17,11 +17,11 @@ double x_of(long long bp) {
 
 std::string percent(long long bp) { return fmt::format("{:.1f}%", static_cast<double>(bp) / 100); }
 
-std::string shortened(std::string_view s) {
-  // At most 32 code points, cut at a UTF-8 boundary.
+std::string shortened(std::string_view s, std::size_t max_points = 32) {
+  // At most `max_points` code points, cut at a UTF-8 boundary.
   std::size_t points = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++points > 32) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++points > max_points) {
       return std::string(s.substr(0, i)) + "…";
     }
   }
@@ -65,6 +65,8 @@ std::string share_bars_svg(std::string_view title, const std::vector<ChartBar>& 
       R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" )"
       R"(height="{}" role="img" aria-label="{}"><title>{}</title>)",
       width, height, width, height, xml_escape(title), xml_escape(title));
+  svg += fmt::format(R"(<text x="0" y="12" font-size="12" font-weight="bold">{}</text>)",
+                     xml_escape(shortened(title, 90)));
   if (tolerance_bp > 0) {
     const double x0 = x_of(target_bp - tolerance_bp);
     const double x1 = x_of(target_bp + tolerance_bp);
@@ -104,7 +106,7 @@ std::string trend_svg(std::string_view title, const std::vector<TrendPoint>& poi
   constexpr int kPlotH = 200;
   const int step = 70;
   const int width = kLeft + step * static_cast<int>(std::max<std::size_t>(points.size(), 1)) + 40;
-  const int height = kTop + kPlotH + 60;
+  const int height = kTop + kPlotH + 70;
   const auto y_of = [&](long long bp) {
     return kTop + kPlotH - static_cast<double>(std::clamp(bp, 0LL, 10000LL)) * kPlotH / 10000.0;
   };

@@ -945,8 +945,7 @@ void Site::Impl::add_coordination() {
   // --- Exports ---------------------------------------------------------------------------------
   auto csv = [](std::string body, std::string_view name) {
     Response r = Response::text(std::move(body));
-    std::erase_if(r.headers, [](const auto& h) { return h.first == "Content-Type"; });
-    r.header("Content-Type", "text/csv; charset=utf-8");
+    r.content_type = "text/csv; charset=utf-8";
     r.header("Content-Disposition", fmt::format("attachment; filename=\"{}\"", name));
     r.header("Cache-Control", "no-store");
     return r;
