@@ -29,4 +29,8 @@ struct RegistryContext {
 Result<std::unique_ptr<RegistryContext>> open_registry(const GlobalOptions& global,
                                                        const std::string& db_flag);
 
+// Loads the fictional demo agenda (agenda.cpp) unless the agenda already has issues.
+Status load_agenda_demo(store::Database& db, const core::Clock& clock,
+                        const std::string& data_key_file, const std::string& db_location);
+
 }  // namespace veche::app

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "veche/coordination/coordination.hpp"
+#include "veche/agenda/outbox.hpp"
 #include "veche/crypto/bytes.hpp"
 #include "veche/crypto/otp.hpp"
 #include "veche/crypto/random.hpp"
@@ -33,6 +34,7 @@ class SiteFixture : public ::testing::Test {
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     ASSERT_TRUE(store::migrate(*db_, registry::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, agenda::migrations()));
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;
