@@ -431,6 +431,48 @@ TEST_P(Service, WritesNeedACoordinatorWithAnInstitution) {
   EXPECT_TRUE(c_->add_initiative(Viewer::coordinator_of(a_), bad, "x"));
 }
 
+TEST_P(Service, OnlyTheOwningInstitutionRemovesARecordAndAnyCoordinatorEditsAnEntry) {
+  const auto open = add_initiative("Open Radio", false);
+  const Viewer va = Viewer::coordinator_of(a_);
+  const Viewer vb = Viewer::coordinator_of(b_);
+  auto s = record(0, open.value(), 0, Purpose::kProject, "2026-01-01", "2026-12-31");
+  s.visibility = Visibility::kCoordinators;
+  auto mine = c_->add_support(va, s);
+  s.visibility = Visibility::kInstitution;
+  auto hidden = c_->add_support(va, s);
+  ASSERT_TRUE(mine && hidden);
+  EXPECT_EQ(c_->remove_support(vb, *mine).error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(c_->remove_support(vb, *hidden).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(c_->remove_support(Viewer::public_view(), *mine).error().code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(c_->support(va)->size(), 2u);
+  ASSERT_TRUE(c_->remove_support(va, *mine));
+  EXPECT_EQ(c_->remove_support(va, *mine).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(c_->support(va)->size(), 1u);
+  auto own_event = event(0, 0, "", "2026-02-01", 10, 5, 2);
+  own_event.visibility = Visibility::kInstitution;
+  auto e = c_->add_event(va, own_event);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(c_->remove_event(vb, *e).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(c_->remove_event(va, *e));
+  EXPECT_TRUE(c_->events(va)->empty());
+
+  auto i = c_->initiative(vb, open);
+  ASSERT_TRUE(i);
+  i->name = "Open Radio Network";
+  i->is_private = true;
+  i->leadership_women_percent = 55;
+  ASSERT_TRUE(c_->update_initiative(vb, *i));
+  EXPECT_EQ(c_->initiative(va, open)->name, "Open Radio Network");
+  EXPECT_EQ(c_->initiative(va, open)->leadership_women_percent, 55);
+  EXPECT_EQ(c_->initiative(Viewer::public_view(), open).error().code, ErrorCode::kNotFound);
+  i->name = "";
+  EXPECT_EQ(c_->update_initiative(vb, *i).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(c_->update_initiative(Viewer::public_view(), *i).error().code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(c_->initiative(va, open)->name, "Open Radio Network");
+}
+
 TEST_P(Service, AssessorWithADeclaredConflictIsRefusedAndNeverAggregated) {
   const auto open = add_initiative("Open Radio", false);
   const Viewer va = Viewer::coordinator_of(a_);

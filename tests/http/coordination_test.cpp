@@ -221,6 +221,57 @@ TEST_F(CoordinationSiteTest, WritesNeedTheFormTokenAndACoordinator) {
   EXPECT_EQ(header(r, "Location"), "/login");
 }
 
+TEST_F(CoordinationSiteTest, ACoordinatorEditsAnEntryAndRemovesOnlyOwnRecords) {
+  coordinator("editor", "Amber Coast Foundation");
+  auto form = send(Method::kGet, "/coordination/initiatives/4/edit");
+  ASSERT_EQ(form.status, 200) << form.body;
+  EXPECT_NE(form.body.find("value=\"Mountain Voices Collective\""), std::string::npos);
+  auto r = send(Method::kPost, "/coordination/initiatives/4",
+                "csrf=" + csrf_in(form.body) + "&name=&field=cultural");
+  EXPECT_EQ(r.status, 400);
+  r = send(Method::kPost, "/coordination/initiatives/4",
+           "csrf=" + csrf_in(form.body) +
+               "&name=Mountain+Voices&field=cultural&regions=North+Caucasus%2C+South"
+               "&leadership_women_percent=50");
+  ASSERT_EQ(r.status, 303) << r.body;
+  auto page = send(Method::kGet, "/coordination/initiatives/4");
+  EXPECT_EQ(by_id(page.body, "initiative-name"), "Mountain Voices");
+  EXPECT_NE(page.body.find("North Caucasus, South"), std::string::npos);
+  // Amber's own record has a remove button; Fjord's coordinators' record has none.
+  auto support = send(Method::kGet, "/coordination/support");
+  const auto own = support.body.find("Rule of Law Line");
+  ASSERT_NE(own, std::string::npos);
+  const std::string csrf = csrf_in(support.body);
+  coordination::Coordination c(*db_, clock_);
+  auto all = c.support(coordination::Viewer::coordinator_of(coordination::InstitutionId(2)));
+  ASSERT_TRUE(all);
+  std::string amber_id;
+  std::string fjord_id;
+  for (const auto& s : *all) {
+    if (s.programme == "Rule of Law Line") amber_id = s.id.str();
+    if (s.programme == "Voices Programme") fjord_id = s.id.str();
+  }
+  ASSERT_FALSE(amber_id.empty() || fjord_id.empty());
+  EXPECT_NE(support.body.find("/coordination/support/" + amber_id + "/remove"), std::string::npos);
+  EXPECT_EQ(support.body.find("/coordination/support/" + fjord_id + "/remove"), std::string::npos);
+  r = send(Method::kPost, "/coordination/support/" + fjord_id + "/remove", "csrf=" + csrf);
+  EXPECT_EQ(r.status, 403);
+  r = send(Method::kPost, "/coordination/support/" + amber_id + "/remove", "csrf=wrong");
+  EXPECT_EQ(r.status, 403);
+  r = send(Method::kPost, "/coordination/support/" + amber_id + "/remove", "csrf=" + csrf);
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(send(Method::kGet, "/coordination/support").body.find("Rule of Law Line"),
+            std::string::npos);
+  EXPECT_EQ(
+      send(Method::kPost, "/coordination/support/" + amber_id + "/remove", "csrf=" + csrf).status,
+      404);
+  // The edit page is the coordinators': a visitor is sent to log in.
+  cookies_.clear();
+  r = send(Method::kGet, "/coordination/initiatives/4/edit");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(header(r, "Location"), "/login");
+}
+
 TEST_F(CoordinationSiteTest, ACoordinatorAssessesAndAConflictExcludesTheAssessment) {
   coordinator("assessor", "Amber Coast Foundation");
   auto r = send(

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/registry/registry.hpp"
 
@@ -22,6 +23,7 @@ class SiteTest : public ::testing::Test {
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     ASSERT_TRUE(store::migrate(*db_, registry::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;
     o.web_root = VECHE_SOURCE_DIR "/web";

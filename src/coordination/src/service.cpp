@@ -304,6 +304,78 @@ Result<Initiative> Coordination::initiative(const Viewer& v, InitiativeId id) co
   return i;
 }
 
+Status Coordination::update_initiative(const Viewer& v, const Initiative& given) {
+  VECHE_TRY(need_coordinator(v));
+  Initiative i = given;
+  i.name = std::string(core::trim(i.name));
+  VECHE_TRY(check_initiative(i));
+  return store::with_write(db_, [&](store::Transaction& tx) -> Status {
+    VECHE_TRY(visible_initiative(tx, v, i.id));
+    if (!i.organization_slug.empty()) {
+      VECHE_ASSIGN_OR_RETURN(
+          auto org, tx.query("SELECT 1 FROM organizations WHERE slug = ?", {i.organization_slug}));
+      if (org.empty()) {
+        return invalid_argument("There is no coalition organization with that short name.");
+      }
+    }
+    std::vector<Value> params = {i.name,
+                                 i.organization_slug,
+                                 std::string(field_name(i.field)),
+                                 join_lines(i.regions),
+                                 join_lines(i.minorities),
+                                 join_lines(i.languages),
+                                 join_lines(i.host_countries),
+                                 nullptr,
+                                 i.description,
+                                 i.contacts,
+                                 std::int64_t{i.is_private ? 1 : 0},
+                                 i.id.value()};
+    if (i.leadership_women_percent) params[7] = std::int64_t{*i.leadership_women_percent};
+    VECHE_TRY(
+        tx.exec("UPDATE coordination_initiatives SET name = ?, organization_slug = ?, field = ?, "
+                "regions = ?, minorities = ?, languages = ?, host_countries = ?, "
+                "leadership_women_percent = ?, description = ?, contacts = ?, is_private = ? "
+                "WHERE id = ?",
+                params));
+    return ok();
+  });
+}
+
+namespace {
+
+// Removes one row of `table` if `v` may see it and its institution is the viewer's.
+Status remove_own(store::Database& db, const Viewer& v, std::string_view table, std::int64_t id,
+                  std::string_view what) {
+  VECHE_TRY(need_institution(v));
+  return store::with_write(db, [&](store::Transaction& tx) -> Status {
+    VECHE_ASSIGN_OR_RETURN(
+        auto rows,
+        tx.query(fmt::format("SELECT institution_id, visibility FROM {} WHERE id = ?", table),
+                 {id}));
+    const auto missing = not_found(fmt::format("There is no {} with that number.", what));
+    if (rows.empty()) return missing;
+    const InstitutionId owner(rows[0].int64(0));
+    const auto vis = parse_visibility(rows[0].text(1)).value_or(Visibility::kInstitution);
+    if (!may_see(v, vis, owner)) return missing;
+    if (owner != v.institution) {
+      return permission_denied(fmt::format(
+          "Only the coordinators of the institution that entered a {} can remove it.", what));
+    }
+    VECHE_TRY(tx.exec(fmt::format("DELETE FROM {} WHERE id = ?", table), {id}));
+    return ok();
+  });
+}
+
+}  // namespace
+
+Status Coordination::remove_support(const Viewer& v, SupportId id) {
+  return remove_own(db_, v, "coordination_support", id.value(), "support record");
+}
+
+Status Coordination::remove_event(const Viewer& v, EventId id) {
+  return remove_own(db_, v, "coordination_events", id.value(), "event");
+}
+
 Result<SupportId> Coordination::add_support(const Viewer& v, SupportRecord s) {
   VECHE_TRY(need_institution(v));
   s.institution = v.institution;

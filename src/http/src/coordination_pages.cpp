@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <set>
 
 #include "charter_routes.hpp"
 #include "coordination_charts.hpp"
@@ -465,6 +466,8 @@ void Site::Impl::add_coordination() {
       d.set("permit", s.permit_sponsorship);
       d.set("in_kind", s.in_kind);
       d.set("visibility", translator.tr(l, visibility_label(s.visibility)));
+      d.set("own",
+            v.reader.viewer.institution.valid() && s.institution == v.reader.viewer.institution);
       list.push_back(d);
     }
     return list;
@@ -534,7 +537,20 @@ void Site::Impl::add_coordination() {
       for (const auto& r : rs) list.push_back(row_data(req, r));
       return list;
     };
-    d.set("by_event", rows(p.by_event));
+    Data by_event = Data::type::list;
+    std::set<std::string> own;
+    for (const auto& e : v.events) {
+      if (v.reader.viewer.institution.valid() && e.institution == v.reader.viewer.institution) {
+        own.insert(e.id.str());
+      }
+    }
+    for (const auto& r : p.by_event) {
+      Data rd = row_data(req, r);
+      rd.set("id", r.key);
+      rd.set("own", own.count(r.key) > 0);
+      by_event.push_back(rd);
+    }
+    d.set("by_event", by_event);
     d.set("by_programme", rows(p.by_programme));
     d.set("by_institution", rows(p.by_institution));
     d.set("by_quarter", rows(p.by_quarter));
@@ -837,6 +853,94 @@ void Site::Impl::add_coordination() {
           if (!done) return failed(req, done.error(), again);
           return Response::redirect("/coordination/initiatives/" + id->str() + "#evaluation");
         });
+  }
+
+  // Editing an entry (any coordinator).
+  auto edit_page = [this, coordinator, base, section_page](const Request& req, co::InitiativeId id,
+                                                           const Fields* kept,
+                                                           std::string_view message, int status) {
+    auto r = coordinator(req);
+    if (!r) return org_error(req, r.error());
+    co::Coordination c(db, clock);
+    auto i = c.initiative(r->viewer, id);
+    if (!i) return error(req, i.error());
+    Data d = base(req, *r);
+    const auto lines = [](const std::vector<std::string>& v) {
+      std::string out;
+      for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+      return out;
+    };
+    const auto value = [&](const char* key, std::string current) {
+      return kept != nullptr ? kept->get(key) : current;
+    };
+    d.set("id", i->id.str());
+    d.set("form_name", value("name", i->name));
+    d.set("form_organization", value("organization", i->organization_slug));
+    d.set("form_regions", value("regions", lines(i->regions)));
+    d.set("form_minorities", value("minorities", lines(i->minorities)));
+    d.set("form_languages", value("languages", lines(i->languages)));
+    d.set("form_host_countries", value("host_countries", lines(i->host_countries)));
+    d.set("form_leadership_women_percent",
+          value("leadership_women_percent", i->leadership_women_percent
+                                                ? std::to_string(*i->leadership_women_percent)
+                                                : std::string()));
+    d.set("form_description", value("description", i->description));
+    d.set("form_contacts", value("contacts", i->contacts));
+    d.set("form_private", kept != nullptr ? kept->flag("private") : i->is_private);
+    const Lang l = lang(req);
+    Data fields = Data::type::list;
+    const std::string chosen =
+        kept != nullptr ? kept->get("field") : std::string(co::field_name(i->field));
+    for (auto f : co::kFields) {
+      Data fd;
+      fd.set("value", std::string(co::field_name(f)));
+      fd.set("label", translator.tr(l, field_label(f)));
+      fd.set("selected", chosen == co::field_name(f));
+      fields.push_back(fd);
+    }
+    d.set("fields", fields);
+    return section_page(req, "coordination_initiative_edit", std::move(d), "Edit the initiative",
+                        message, status);
+  };
+  router.add(Method::kGet, "/coordination/initiatives/{id}/edit", [this, edit_page](Request& req) {
+    const auto id = initiative_param(req);
+    if (!id) return error(req, 404, "There is no initiative with that number.");
+    return edit_page(req, *id, nullptr, "", 200);
+  });
+  router.add(Method::kPost, "/coordination/initiatives/{id}",
+             [this, form_write, edit_page, failed](Request& req) {
+               auto w = form_write(req);
+               if (w.refusal) return std::move(*w.refusal);
+               const auto id = initiative_param(req);
+               if (!id) return error(req, 404, "There is no initiative with that number.");
+               auto again = [&](std::string_view m, int s) {
+                 return edit_page(req, *id, &w.fields, m, s);
+               };
+               auto i = initiative_from(w.fields);
+               if (!i) return failed(req, i.error(), again);
+               i->id = *id;
+               co::Coordination c(db, clock);
+               if (auto s = c.update_initiative(w.reader.viewer, *i); !s) {
+                 return failed(req, s.error(), again);
+               }
+               return Response::redirect("/coordination/initiatives/" + id->str());
+             });
+  // Removing a record of one's own institution.
+  for (const bool event : {false, true}) {
+    router.add(Method::kPost,
+               event ? "/coordination/events/{id}/remove" : "/coordination/support/{id}/remove",
+               [this, event, form_write](Request& req) {
+                 auto w = form_write(req);
+                 if (w.refusal) return std::move(*w.refusal);
+                 const auto id = parse_positive(req.path_params.at("id"));
+                 if (!id) return error(req, 404, "There is no record with that number.");
+                 co::Coordination c(db, clock);
+                 const Status s = event ? c.remove_event(w.reader.viewer, co::EventId(*id))
+                                        : c.remove_support(w.reader.viewer, co::SupportId(*id));
+                 if (!s) return error(req, s.error());
+                 return Response::redirect(event ? "/coordination/plurality?removed=1"
+                                                 : "/coordination/support?removed=1");
+               });
   }
 
   auto support_page = [this, view_of, base, section_page, support_rows, initiative_options](

@@ -67,6 +67,8 @@ class Coordination {
                                               const InitiativeFilter& filter = {}) const;
   // kNotFound when it does not exist or `v` may not see it.
   Result<Initiative> initiative(const Viewer& v, InitiativeId id) const;
+  // Replaces an entry's fields (any coordinator; `i.id` names it). kNotFound as above.
+  Status update_initiative(const Viewer& v, const Initiative& i);
 
   // --- Support and events ------------------------------------------------------------------------
   // The record's institution is the viewer's. kNotFound for an initiative `v` may not see.
@@ -74,6 +76,10 @@ class Coordination {
   Result<std::vector<SupportRecord>> support(const Viewer& v) const;  // by start date, id
   Result<EventId> add_event(const Viewer& v, Event e);
   Result<std::vector<Event>> events(const Viewer& v) const;  // by date, id
+  // Removes a record of the viewer's own institution (to correct a mistake). kNotFound when
+  // `v` may not see it; kPermissionDenied when another institution entered it.
+  Status remove_support(const Viewer& v, SupportId id);
+  Status remove_event(const Viewer& v, EventId id);
 
   // --- Evaluation (coordinators only) -----------------------------------------------------------
   // A declared conflict excludes the assessor from this initiative's assessment from then on
