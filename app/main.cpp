@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   veche::app::add_vote_command(app, global);
   veche::app::add_second_factor_command(app, global);
   veche::app::add_charter_command(app, global);
+  veche::app::add_motion_command(app, global);
+  veche::app::add_consultation_command(app, global);
   veche::app::add_agenda_command(app, global);
   veche::app::add_coordination_command(app, global);
 

@@ -39,6 +39,9 @@ void add_registrar_command(CLI::App& app, const GlobalOptions& global);
 void add_vote_command(CLI::App& app, const GlobalOptions& global);
 void add_second_factor_command(CLI::App& app, const GlobalOptions& global);
 void add_charter_command(CLI::App& app, const GlobalOptions& global);  // charter.cpp
+// `veche motion ...`, `veche decisions ...` (motion.cpp), `veche consultation ...`.
+void add_motion_command(CLI::App& app, const GlobalOptions& global);
+void add_consultation_command(CLI::App& app, const GlobalOptions& global);
 // `veche agenda ...` and `veche outbox ...` (agenda.cpp).
 void add_agenda_command(CLI::App& app, const GlobalOptions& global);
 // `veche coordination institution|coordinator|targets` (coordination.cpp).

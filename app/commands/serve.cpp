@@ -51,6 +51,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
       return loaded;
     }
   }
+  if (flags.demo) VECHE_TRY(load_decisions_demo(*db, clock, cfg.data_key_file, cfg.db));
   if (flags.demo) VECHE_TRY(load_agenda_demo(*db, clock, cfg.data_key_file, cfg.db));
   if (flags.demo) VECHE_TRY(coordination::load_demo(*db, clock));
   http::SiteOptions site_options;

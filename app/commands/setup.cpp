@@ -8,6 +8,7 @@
 #include "veche/agenda/outbox.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
+#include "veche/decisions/log.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
 
@@ -37,6 +38,7 @@ Result<std::unique_ptr<store::Database>> open_database(const std::string& locati
   for (const auto& m : registry::migrations()) all.push_back(m);
   for (const auto& m : coordination::migrations()) all.push_back(m);
   for (const auto& m : agenda::migrations()) all.push_back(m);
+  for (const auto& m : decisions::migrations()) all.push_back(m);
   VECHE_TRY(store::migrate(*db, all));
   return db;
 }

@@ -28,6 +28,9 @@ struct RegistryContext {
 // Opens `db_flag` (or the configured database) and its data key file (created when missing).
 Result<std::unique_ptr<RegistryContext>> open_registry(const GlobalOptions& global,
                                                        const std::string& db_flag);
+// Loads the fictional demo decisions (motion.cpp) unless motions exist.
+Status load_decisions_demo(store::Database& db, const core::Clock& clock,
+                           const std::string& data_key_file, const std::string& db_location);
 
 // Loads the fictional demo agenda (agenda.cpp) unless the agenda already has issues.
 Status load_agenda_demo(store::Database& db, const core::Clock& clock,

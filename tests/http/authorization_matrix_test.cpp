@@ -21,6 +21,7 @@ enum class Access {
   kDelegate,   // a delegate of the organization in the path, or the operator
   kRegistrar,  // a registrar of the organization in the path, or the operator
   kFlow,       // a step of logging in or recovering: anyone, its own checks apply
+  kAnyDelegate,  // a delegate of any organization, second factor passed (never the operator)
   kCoordinator,  // a coordinator with a second-factor session (never the operator)
 };
 
@@ -83,6 +84,31 @@ const std::map<std::string, Access>& table() {
       {"GET /api/v1/organizations/{slug}/codes", Access::kRegistrar},
       {"POST /api/v1/organizations/{slug}/codes", Access::kRegistrar},
       {"POST /api/v1/organizations/{slug}/codes/revoke", Access::kRegistrar},
+      // Decisions: reading is public; delegates of any organization propose, vote (for their
+      // own organization, named in the body), recuse and close; constituents cast ballots.
+      {"GET /motions", Access::kPublic},
+      {"GET /motions/new", Access::kAnyDelegate},
+      {"POST /motions", Access::kAnyDelegate},
+      {"GET /motions/{id}", Access::kPublic},
+      {"POST /motions/{id}/vote", Access::kAnyDelegate},
+      {"POST /motions/{id}/conflict", Access::kAnyDelegate},
+      {"POST /motions/{id}/close", Access::kAnyDelegate},
+      {"GET /consultations", Access::kPublic},
+      {"GET /consultations/{id}", Access::kPublic},
+      {"POST /consultations/{id}/ballot", Access::kAccount},
+      {"GET /decisions", Access::kPublic},
+      {"GET /api/v1/motions", Access::kPublic},
+      {"POST /api/v1/motions", Access::kAnyDelegate},
+      {"GET /api/v1/motions/{id}", Access::kPublic},
+      {"POST /api/v1/motions/{id}/votes", Access::kAnyDelegate},
+      {"POST /api/v1/motions/{id}/conflicts", Access::kAnyDelegate},
+      {"POST /api/v1/motions/{id}/close", Access::kAnyDelegate},
+      {"GET /api/v1/consultations", Access::kPublic},
+      {"GET /api/v1/consultations/{id}", Access::kPublic},
+      {"GET /api/v1/consultations/{id}/result", Access::kPublic},
+      {"GET /api/v1/consultations/{id}/ballot", Access::kAccount},
+      {"POST /api/v1/consultations/{id}/ballot", Access::kAccount},
+      {"GET /api/v1/decisions", Access::kPublic},
       // Agenda: reading is public; every write needs an account (all test principals are
       // constituents; moderation actions check the moderator role, bad input is 400).
       {"GET /agenda", Access::kPublic},
@@ -222,7 +248,9 @@ TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
       const Response r = send(route->method, fill(route->pattern), body, headers);
       const bool allowed = access == Access::kPublic ||
                            (access == Access::kAccount && who.logged_in) ||
-                           who.holds.count(access) > 0;
+                           who.holds.count(access) > 0 ||
+                           (access == Access::kAnyDelegate &&
+                            (who.name == "delegate" || who.name == "outsider"));
       const std::string location = header(r, "Location");
       const bool to_login = r.status == 303 && location.starts_with("/login");
       const bool refused = r.status == 401 || r.status == 403 || to_login;

@@ -10,7 +10,9 @@
 
 #include "veche/coordination/coordination.hpp"
 #include "veche/agenda/outbox.hpp"
+#include "veche/agenda/outbox.hpp"
 #include "veche/crypto/bytes.hpp"
+#include "veche/decisions/log.hpp"
 #include "veche/crypto/otp.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/http/site.hpp"
@@ -34,6 +36,8 @@ class SiteFixture : public ::testing::Test {
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     ASSERT_TRUE(store::migrate(*db_, registry::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, agenda::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, decisions::migrations()));
     ASSERT_TRUE(store::migrate(*db_, agenda::migrations()));
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));

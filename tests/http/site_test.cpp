@@ -6,7 +6,9 @@
 #include <filesystem>
 
 #include "veche/coordination/coordination.hpp"
+#include "veche/agenda/outbox.hpp"
 #include "veche/crypto/random.hpp"
+#include "veche/decisions/log.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::http {
@@ -23,6 +25,8 @@ class SiteTest : public ::testing::Test {
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     ASSERT_TRUE(store::migrate(*db_, registry::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, agenda::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, decisions::migrations()));
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;

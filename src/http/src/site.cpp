@@ -149,6 +149,7 @@ Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Da
   site->impl_->add_accounts();
   site->impl_->add_security();
   site->impl_->add_organization_admin();
+  site->impl_->add_decisions();
   site->impl_->add_agenda();
   site->impl_->add_coordination();
   return site;
