@@ -517,6 +517,10 @@ void Site::Impl::add_coordination() {
     for (auto f : o.unfunded_fields)
       fields.push_back(Data("name", translator.tr(l, field_label(f))));
     d.set("unfunded_fields", fields);
+    std::vector<std::string> field_names;
+    for (auto f : o.unfunded_fields) field_names.push_back(translator.tr(l, field_label(f)));
+    d.set("unfunded_fields_text", joined(field_names));
+    d.set("unfunded_regions_text", joined(o.unfunded_regions));
     d.set("has_unfunded_fields", !o.unfunded_fields.empty());
     Data regions = Data::type::list;
     for (const auto& r : o.unfunded_regions) regions.push_back(Data("name", r));
