@@ -3,7 +3,8 @@
 # constituents and 2,000 issues, through `veche serve` on loopback (SQLite, WAL). The load
 # generator is wrk (2 threads, 64 connections, DURATION each); server and wrk share the
 # machine's cores. Prints a Markdown table; docs/benchmarks.md records the figures.
-#   bench/agenda/run.sh            # VECHE_BIN=build/bin/veche DURATION=20s CONSTITUENTS ISSUES
+#   bench/agenda/run.sh   # env: VECHE_BIN=build/bin/veche DURATION=20s CONSTITUENTS=100000
+#                         #      ISSUES=2000 CONNECTIONS=64 USED_TODAY=1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 veche=${VECHE_BIN:-build/bin/veche}
@@ -11,6 +12,7 @@ duration=${DURATION:-20s}
 constituents=${CONSTITUENTS:-100000}
 issues=${ISSUES:-2000}
 connections=${CONNECTIONS:-64}
+used_today=${USED_TODAY:-1}  # 0: every token's first request also writes its "last used" day
 command -v wrk >/dev/null || { echo "bench/agenda: wrk is not installed (scripts/deps --bench)"; exit 1; }
 [ -x "$veche" ] || { echo "bench/agenda: $veche is not built"; exit 1; }
 
@@ -20,7 +22,7 @@ trap cleanup EXIT
 # Migrates the database and creates its data key (veche-data.key beside it).
 "$veche" agenda threshold 50 --db "$work/a.db" > /dev/null
 python3 bench/agenda/setup.py "$work/a.db" "$work/veche-data.key" "$constituents" "$issues" \
-  "$work/tokens.txt"
+  "$work/tokens.txt" "$used_today"
 "$veche" serve --db "$work/a.db" --listen 127.0.0.1:0 --log-level off > "$work/veche.out" &
 pid=$!
 for _ in $(seq 200); do grep -q 'serving on' "$work/veche.out" 2>/dev/null && break; sleep 0.05; done
@@ -36,7 +38,7 @@ row() {  # name wrk-output
   errors=$(echo "$2" | awk '/non-2xx or socket errors/ {print $NF} /Non-2xx or 3xx/ {print $NF}' | head -1)
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
 }
-echo "| target ($constituents constituents, $issues issues; /agenda page $bytes bytes) | requests/s | p50 | p99 | errors |"
+echo "| target ($constituents constituents, $issues issues, $connections connections, tokens used today: $used_today; /agenda page $bytes bytes) | requests/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|"
 out=$(wrk -t2 -c"$connections" -d"$duration" --latency -s bench/agenda/support.lua \
   "http://127.0.0.1:$port" -- "$issues" 2 "$work/tokens.txt")
