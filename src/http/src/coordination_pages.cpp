@@ -408,9 +408,11 @@ void Site::Impl::add_coordination() {
     return d;
   };
 
-  // Everything a page of the section may show, computed once for the reader.
+  // Everything a page of the section may show, read once for the reader; the dashboard
+  // (overlap, plurality, totals) is computed only for the pages that show it.
   struct View {
     Reader reader;
+    co::Targets targets;
     co::Dashboard dash;
     std::vector<co::Initiative> initiatives;  // all the reader may see
     std::vector<co::SupportRecord> records;
@@ -418,7 +420,7 @@ void Site::Impl::add_coordination() {
     std::map<co::InstitutionId, std::string> names;
     std::map<co::InitiativeId, std::string> initiative_names;  // pseudonyms for the public
   };
-  auto view_of = [this, reader](const Request& req) -> Result<View> {
+  auto view_of = [this, reader](const Request& req, bool compute = true) -> Result<View> {
     View v;
     VECHE_ASSIGN_OR_RETURN(v.reader, reader(req));
     co::Coordination c(db, clock);
@@ -426,8 +428,10 @@ void Site::Impl::add_coordination() {
     VECHE_ASSIGN_OR_RETURN(v.initiatives, c.initiatives(v.reader.viewer));
     VECHE_ASSIGN_OR_RETURN(v.records, c.support(v.reader.viewer));
     VECHE_ASSIGN_OR_RETURN(v.events, c.events(v.reader.viewer));
-    VECHE_ASSIGN_OR_RETURN(auto targets, c.targets());
-    v.dash = co::compute_dashboard(v.initiatives, v.records, v.events, targets, v.names);
+    VECHE_ASSIGN_OR_RETURN(v.targets, c.targets());
+    if (compute) {
+      v.dash = co::compute_dashboard(v.initiatives, v.records, v.events, v.targets, v.names);
+    }
     for (const auto& i : v.initiatives) v.initiative_names[i.id] = i.name;
     return v;
   };
@@ -640,7 +644,7 @@ void Site::Impl::add_coordination() {
   auto directory_page = [this, view_of, base, section_page](const Request& req,
                                                             std::string_view message, int status,
                                                             const Fields* kept) {
-    auto v = view_of(req);
+    auto v = view_of(req, false);
     if (!v) return error(req, v.error());
     const Lang l = lang(req);
     co::InitiativeFilter filter;
@@ -745,7 +749,7 @@ void Site::Impl::add_coordination() {
   auto initiative_page = [this, view_of, base, section_page, support_rows, row_data](
                              const Request& req, co::InitiativeId id, std::string_view message,
                              int status) {
-    auto v = view_of(req);
+    auto v = view_of(req, false);
     if (!v) return error(req, v.error());
     const Lang l = lang(req);
     co::Coordination c(db, clock);
@@ -777,7 +781,7 @@ void Site::Impl::add_coordination() {
       r.total = e.total;
       r.women = e.women;
       r.non_russian = e.non_russian;
-      co::judge(r, v->dash.plurality.targets);
+      co::judge(r, v->targets);
       Data ed = row_data(req, r);
       ed.set("day", co::format_day(e.day));
       events.push_back(ed);
@@ -950,7 +954,7 @@ void Site::Impl::add_coordination() {
   auto support_page = [this, view_of, base, section_page, support_rows, initiative_options](
                           const Request& req, std::string_view message, int status,
                           const Fields* kept) {
-    auto v = view_of(req);
+    auto v = view_of(req, false);
     if (!v) return error(req, v.error());
     Data d = base(req, v->reader);
     d.set("records", support_rows(req, *v, std::nullopt));
@@ -1060,7 +1064,7 @@ void Site::Impl::add_coordination() {
   };
   router.add(
       Method::kGet, "/coordination/export/initiatives.csv", [this, view_of, csv](Request& req) {
-        auto v = view_of(req);
+        auto v = view_of(req, false);
         if (!v) return error(req, v.error());
         const bool coord = v->reader.viewer.coordinator;
         std::vector<std::string> head = {"id",        "name",           "organization",
@@ -1089,7 +1093,7 @@ void Site::Impl::add_coordination() {
       });
   router.add(Method::kGet, "/coordination/export/support.csv",
              [this, view_of, csv, name_in, institution_in](Request& req) {
-               auto v = view_of(req);
+               auto v = view_of(req, false);
                if (!v) return error(req, v.error());
                std::string out =
                    csv_row({"id", "initiative_id", "initiative", "institution", "programme",
@@ -1108,7 +1112,7 @@ void Site::Impl::add_coordination() {
              });
   router.add(Method::kGet, "/coordination/export/events.csv",
              [this, view_of, csv, name_in, institution_in](Request& req) {
-               auto v = view_of(req);
+               auto v = view_of(req, false);
                if (!v) return error(req, v.error());
                std::string out =
                    csv_row({"id", "date", "title", "programme", "initiative", "institution",
@@ -1252,7 +1256,7 @@ void Site::Impl::add_coordination() {
                                             {"plurality", plurality_json(*v)}});
       });
   router.add(Method::kGet, "/api/v1/coordination/initiatives", [this, view_of](Request& req) {
-    auto v = view_of(req);
+    auto v = view_of(req, false);
     if (!v) return error(req, v.error());
     co::InitiativeFilter filter;
     filter.text = req.query_param("q").value_or("").substr(0, 200);
@@ -1303,7 +1307,7 @@ void Site::Impl::add_coordination() {
   });
   router.add(Method::kGet, "/api/v1/coordination/support",
              [this, view_of, support_json](Request& req) {
-               auto v = view_of(req);
+               auto v = view_of(req, false);
                if (!v) return error(req, v.error());
                return api_json(boost::json::object{{"support", support_json(*v)}});
              });
