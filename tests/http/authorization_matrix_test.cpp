@@ -157,6 +157,8 @@ const std::map<std::string, Access>& table() {
       {"GET /api/v1/coordination/initiatives", Access::kPublic},
       {"POST /api/v1/coordination/initiatives", Access::kCoordinator},
       {"GET /api/v1/coordination/initiatives/{id}", Access::kPublic},
+      {"POST /api/v1/coordination/initiatives/{id}/assessments", Access::kCoordinator},
+      {"POST /api/v1/coordination/initiatives/{id}/conflicts", Access::kCoordinator},
       {"GET /api/v1/coordination/support", Access::kPublic},
       {"POST /api/v1/coordination/support", Access::kCoordinator},
       {"GET /api/v1/coordination/overlap", Access::kPublic},

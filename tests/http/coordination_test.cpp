@@ -293,6 +293,30 @@ TEST_F(CoordinationSiteTest, ACoordinatorAssessesAndAConflictExcludesTheAssessme
   r = send(Method::kPost, "/coordination/initiatives/1/assessments",
            "csrf=" + page_csrf("/me") + "&visions=9&knowledge=1");
   EXPECT_EQ(r.status, 400) << "scores out of range";
+  // The same through the API: another coordinator assesses, then declares a conflict.
+  coordinator("api-assessor", "Fjordland Democracy Fund");
+  const auto token =
+      std::string(json_of(send(Method::kGet, "/api/v1/me"))["csrf_token"].as_string());
+  const std::map<std::string, std::string> api = {{"accept", "application/json"},
+                                                  {"content-type", "application/json"},
+                                                  {"x-csrf-token", token}};
+  r = send(Method::kPost, "/api/v1/coordination/initiatives/1/assessments",
+           R"({"visions":4,"knowledge":4,"anti_war":4})", api);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto counted_now = json_of(r).at("assessors").as_int64();
+  r = send(Method::kPost, "/api/v1/coordination/initiatives/1/assessments",
+           R"({"visions":6,"knowledge":4,"anti_war":4})", api);
+  EXPECT_EQ(r.status, 400);
+  r = send(Method::kPost, "/api/v1/coordination/initiatives/1/conflicts", R"({"reason":"kin"})",
+           api);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json_of(r).at("assessors").as_int64(), counted_now - 1);
+  r = send(Method::kPost, "/api/v1/coordination/initiatives/1/conflicts", R"({"reason":"kin"})",
+           api);
+  EXPECT_EQ(r.status, 409);
+  r = send(Method::kPost, "/api/v1/coordination/initiatives/1/assessments",
+           R"({"visions":4,"knowledge":4,"anti_war":4})");
+  EXPECT_EQ(r.status, 403) << "no X-CSRF-Token";
 }
 
 }  // namespace

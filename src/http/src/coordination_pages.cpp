@@ -1375,6 +1375,44 @@ void Site::Impl::add_coordination() {
                if (!made) return error(req, made.error());
                return api_json(initiative_json(*made, true), 201);
              });
+  for (const bool conflict : {false, true}) {
+    router.add(Method::kPost,
+               conflict ? "/api/v1/coordination/initiatives/{id}/conflicts"
+                        : "/api/v1/coordination/initiatives/{id}/assessments",
+               [this, conflict, api_write, parse_body](Request& req) {
+                 Write w;
+                 if (auto refused = api_write(req, w)) return std::move(*refused);
+                 const auto id = initiative_param(req);
+                 if (!id) return error(req, 404, "There is no initiative with that number.");
+                 auto body = parse_body(req);
+                 if (!body) return error(req, body.error());
+                 w.fields.json = &*body;
+                 co::Coordination c(db, clock);
+                 const auto& handle = w.reader.principal->handle;
+                 Status done = ok();
+                 if (conflict) {
+                   done = c.declare_conflict(w.reader.viewer, *id, handle, w.fields.get("reason"));
+                 } else {
+                   co::Assessment a;
+                   a.initiative = *id;
+                   a.assessor = handle;
+                   const std::array<const char*, 3> keys = {"visions", "knowledge", "anti_war"};
+                   for (std::size_t k = 0; k < 3; ++k) {
+                     auto n = parse_positive(w.fields.get(keys[k]));
+                     a.scores[k] = n && *n <= 5 ? static_cast<int>(*n) : 0;
+                   }
+                   a.note = w.fields.get("note");
+                   done = c.assess(w.reader.viewer, std::move(a));
+                 }
+                 if (!done) return error(req, done.error());
+                 auto e = c.evaluation(w.reader.viewer, *id);
+                 if (!e) return error(req, e.error());
+                 return api_json(boost::json::object{{"initiative", id->value()},
+                                                     {"assessors", e->assessors},
+                                                     {"excluded", e->excluded}},
+                                 201);
+               });
+  }
   router.add(Method::kPost, "/api/v1/coordination/support",
              [this, api_write, parse_body](Request& req) {
                Write w;
