@@ -37,6 +37,11 @@ TEST_P(DemoTest, TheDemoShowsMotionsAndConsultationsInEveryState) {
   EXPECT_FALSE(consultations->front().closed());
   EXPECT_TRUE(consultations->back().closed());
   EXPECT_EQ(consultations->back().ballots, 6);
+  // The demo's story is told in order: the log's times never go back.
+  const auto entries = log();
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    EXPECT_LE(entries[i - 1].time, entries[i].time) << "entry " << entries[i].seq;
+  }
   auto report = verify_log(*db_);
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->first_broken);

@@ -45,7 +45,7 @@ Status load_demo(store::Database& db, const core::Clock& clock, const crypto::Se
   if (delegates.size() < 2) return ok();  // not the demo coalition: nothing to show
 
   // The decided motion and the closed consultation happened three weeks ago: a clock of
-  // their own walks through their lifecycle.
+  // their own walks through their lifecycle in order, so the log's times only grow.
   const core::TimePoint now = clock.now();
   core::ManualClock past(now - days(21));
   Motions past_motions(db, past);
@@ -62,18 +62,6 @@ Status load_demo(store::Database& db, const core::Clock& clock, const crypto::Se
   visas.voting_opens_at = past.now() + days(3);
   visas.voting_closes_at = past.now() + days(10);
   VECHE_ASSIGN_OR_RETURN(const MotionId decided, past_motions.propose(delegates[0].first, visas));
-  past.advance(days(4));
-  const VoteChoice choices[] = {VoteChoice::kYes, VoteChoice::kYes, VoteChoice::kAbstain,
-                                VoteChoice::kYes};
-  for (std::size_t i = 0; i < delegates.size() && i < std::size(choices); ++i) {
-    VECHE_TRY(
-        past_motions.vote(delegates[i].first, decided, delegates[i].second, choices[i],
-                          i == 2 ? "Our lawyers are checking how each state would read it." : ""));
-    past.advance(hours(5));
-  }
-  past.set(now - days(11));
-  VECHE_TRY(past_motions.close(decided, "operator"));
-
   Consultations past_consultations(db, past, key);
   past.set(now - days(20));
   NewConsultation priorities;
@@ -87,14 +75,27 @@ Status load_demo(store::Database& db, const core::Clock& clock, const crypto::Se
   priorities.closes_at = now - days(13);
   VECHE_ASSIGN_OR_RETURN(const ConsultationId ranked,
                          past_consultations.open(priorities, "operator"));
+  past.set(now - days(19));
   const Choices rankings[] = {{0, 2, 1}, {0, 1, 2}, {2, 0, 1}, {0, 2}, {1, 0, 2}, {2, 0}};
   for (int i = 1; i <= 6; ++i) {
     VECHE_ASSIGN_OR_RETURN(auto id, account_of(db, "demo-signer-0" + std::to_string(i)));
     if (!id) continue;
     VECHE_TRY(past_consultations.cast(*id, ranked, rankings[i - 1]));
   }
+  past.set(now - days(17));
+  const VoteChoice choices[] = {VoteChoice::kYes, VoteChoice::kYes, VoteChoice::kAbstain,
+                                VoteChoice::kYes};
+  for (std::size_t i = 0; i < delegates.size() && i < std::size(choices); ++i) {
+    VECHE_TRY(
+        past_motions.vote(delegates[i].first, decided, delegates[i].second, choices[i],
+                          i == 2 ? "Our lawyers are checking how each state would read it." : ""));
+    past.advance(hours(5));
+  }
   past.set(now - days(13));
   VECHE_TRY(past_consultations.close(ranked, "operator"));
+
+  past.set(now - days(11));
+  VECHE_TRY(past_motions.close(decided, "operator"));
 
   // Open now: a motion in its voting window (proposed earlier), one in discussion, and an
   // open consultation.
