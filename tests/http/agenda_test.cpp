@@ -151,12 +151,16 @@ TEST_F(AgendaSiteTest, OnlyModeratorsHideAndTheHiddenIssueShowsItsReason) {
   EXPECT_FALSE(agenda_->issue(agenda::IssueId(std::stoll(id)))->hidden_reason);
 
   role_holder("mila", registry::Role::kModerator);
+  auto queue = send(Method::kGet, "/agenda");
+  EXPECT_NE(queue.body.find("advertising"), std::string::npos) << "moderators see open reports";
   auto hidden = send(Method::kPost, "/agenda/" + id + "/moderate",
                      "csrf=" + page_csrf("/agenda/" + id) + "&action=hide&reason=Advertising");
   ASSERT_EQ(hidden.status, 303) << hidden.body;
+  EXPECT_NE(send(Method::kGet, "/agenda").body.find("No open reports."), std::string::npos);
   cookies_.clear();
   auto list = send(Method::kGet, "/agenda");
   EXPECT_NE(list.body.find("hidden: Advertising"), std::string::npos) << list.body;
+  EXPECT_EQ(list.body.find("reports-title"), std::string::npos) << "visitors see no reports";
   auto page = send(Method::kGet, "/agenda/" + id);
   EXPECT_NE(page.body.find("Advertising"), std::string::npos);
   EXPECT_EQ(page.body.find("refuse"), std::string::npos) << "the text is withheld";

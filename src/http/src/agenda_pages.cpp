@@ -251,6 +251,24 @@ void Site::Impl::add_agenda() {
     d.set("threshold", std::to_string(*threshold));
     d.set("rounds", round_list);
     d.set("has_rounds", !round_list.is_empty_list());
+    // Moderators see the reports waiting for them (reporters are never shown).
+    const auto p = accounts_web->principal(req);
+    if (p &&
+        (p->may_act_as(registry::Role::kModerator) || p->may_act_as(registry::Role::kOperator))) {
+      auto reports = service.open_reports();
+      if (!reports) return error(req, reports.error());
+      Data report_list = Data::type::list;
+      for (const auto& r : *reports) {
+        Data rd;
+        rd.set("issue", r.issue.str());
+        rd.set("reason", r.reason);
+        rd.set("date", day(r.created_at));
+        report_list.push_back(rd);
+      }
+      d.set("moderator", true);
+      d.set("reports", report_list);
+      d.set("has_reports", !reports->empty());
+    }
     return page(req, "agenda", std::move(d), translator.tr(l, "Agenda"));
   });
 
