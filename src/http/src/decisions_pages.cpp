@@ -1098,6 +1098,10 @@ void DecisionsPages<Impl>::add_decisions_log() {
     d.set("total", std::to_string(page_of->total));
     if (!page_of->entries.empty() && static_cast<int>(page_of->entries.size()) == kLogPage) {
       d.set("next", std::to_string(page_of->entries.back().seq));
+      // The next page keeps the subject the reader filtered on.
+      if (const auto subject = req.query_param("subject"); subject && !subject->empty()) {
+        d.set("subject_query", "&subject=" + percent_encode(*subject));
+      }
     }
     return page(req, "decisions", std::move(d), translator.tr(l, "Decisions log"));
   });
