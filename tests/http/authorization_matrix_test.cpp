@@ -16,11 +16,11 @@ using registry::Role;
 
 // Who may use a route.
 enum class Access {
-  kPublic,     // anyone
-  kAccount,    // any logged-in account (the account's own data)
-  kDelegate,   // a delegate of the organization in the path, or the operator
-  kRegistrar,  // a registrar of the organization in the path, or the operator
-  kFlow,       // a step of logging in or recovering: anyone, its own checks apply
+  kPublic,       // anyone
+  kAccount,      // any logged-in account (the account's own data)
+  kDelegate,     // a delegate of the organization in the path, or the operator
+  kRegistrar,    // a registrar of the organization in the path, or the operator
+  kFlow,         // a step of logging in or recovering: anyone, its own checks apply
   kAnyDelegate,  // a delegate of any organization, second factor passed (never the operator)
   kCoordinator,  // a coordinator with a second-factor session (never the operator)
 };
@@ -248,11 +248,10 @@ TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
         body = "csrf=" + csrf;
       }
       const Response r = send(route->method, fill(route->pattern), body, headers);
-      const bool allowed = access == Access::kPublic ||
-                           (access == Access::kAccount && who.logged_in) ||
-                           who.holds.count(access) > 0 ||
-                           (access == Access::kAnyDelegate &&
-                            (who.name == "delegate" || who.name == "outsider"));
+      const bool allowed =
+          access == Access::kPublic || (access == Access::kAccount && who.logged_in) ||
+          who.holds.count(access) > 0 ||
+          (access == Access::kAnyDelegate && (who.name == "delegate" || who.name == "outsider"));
       const std::string location = header(r, "Location");
       const bool to_login = r.status == 303 && location.starts_with("/login");
       const bool refused = r.status == 401 || r.status == 403 || to_login;

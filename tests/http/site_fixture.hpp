@@ -8,13 +8,12 @@
 #include <filesystem>
 #include <map>
 
+#include "veche/agenda/outbox.hpp"
 #include "veche/coordination/coordination.hpp"
-#include "veche/agenda/outbox.hpp"
-#include "veche/agenda/outbox.hpp"
 #include "veche/crypto/bytes.hpp"
-#include "veche/decisions/log.hpp"
 #include "veche/crypto/otp.hpp"
 #include "veche/crypto/random.hpp"
+#include "veche/decisions/log.hpp"
 #include "veche/http/site.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "veche/coordination/coordination.hpp"
 #include "veche/agenda/outbox.hpp"
+#include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
 #include "veche/registry/registry.hpp"

@@ -71,11 +71,11 @@ struct Site::Impl {
                          registry::Role role, bool revoke) const;
   // charter_pages.cpp, audit_pages.cpp, data_pages.cpp: signatures, /audit, /me/data.
   void add_charter();
-  void add_audit();     // called by add_charter()
-  void add_data();      // called by add_charter()
-  void add_security();  // security_pages.cpp: /login/totp, /me/security, /me/tokens, /recover
-  void add_decisions();  // decisions_pages.cpp: /motions, /consultations, /decisions and API
-  void add_agenda();  // agenda_pages.cpp: /agenda, /agenda/..., /mandate, /api/v1/agenda/...
+  void add_audit();         // called by add_charter()
+  void add_data();          // called by add_charter()
+  void add_security();      // security_pages.cpp: /login/totp, /me/security, /me/tokens, /recover
+  void add_decisions();     // decisions_pages.cpp: /motions, /consultations, /decisions and API
+  void add_agenda();        // agenda_pages.cpp: /agenda, /agenda/..., /mandate, /api/v1/agenda/...
   void add_coordination();  // coordination_pages.cpp: /coordination/... and its API
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
