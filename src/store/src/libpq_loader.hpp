@@ -12,14 +12,33 @@
 
 namespace veche::store {
 
-#define VECHE_LIBPQ_FUNCTIONS(X)                                                                  \
-  X(PQclear)                                                                                      \
-  X(PQcmdStatus)                                                                                  \
-  X(PQcmdTuples) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse) X(PQerrorMessage)      \
-      X(PQexec) X(PQexecParams) X(PQfinish) X(PQfreemem) X(PQftype) X(PQgetisnull) X(PQgetlength) \
-          X(PQgetvalue) X(PQnfields) X(PQntuples) X(PQresultErrorField) X(PQresultErrorMessage)   \
-              X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus)        \
-                  X(PQunescapeBytea)
+// clang-format off
+#define VECHE_LIBPQ_FUNCTIONS(X) \
+  X(PQclear) \
+  X(PQcmdStatus) \
+  X(PQcmdTuples) \
+  X(PQconnectdbParams) \
+  X(PQconninfoFree) \
+  X(PQconninfoParse) \
+  X(PQerrorMessage) \
+  X(PQexec) \
+  X(PQexecParams) \
+  X(PQfinish) \
+  X(PQfreemem) \
+  X(PQftype) \
+  X(PQgetisnull) \
+  X(PQgetlength) \
+  X(PQgetvalue) \
+  X(PQnfields) \
+  X(PQntuples) \
+  X(PQresultErrorField) \
+  X(PQresultErrorMessage) \
+  X(PQresultStatus) \
+  X(PQsetNoticeProcessor) \
+  X(PQstatus) \
+  X(PQtransactionStatus) \
+  X(PQunescapeBytea)
+// clang-format on
 
 struct Libpq {
 #define VECHE_LIBPQ_MEMBER(name) decltype(&::name) name = nullptr;
