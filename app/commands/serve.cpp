@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "commands/commands.hpp"
+#include "commands/deadlines.hpp"
 #include "commands/setup.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/core/clock.hpp"
@@ -22,6 +24,7 @@ namespace {
 struct ServeFlags {
   std::string db, listen, web_root, log_level, locale_dir;
   unsigned threads = 0;
+  unsigned deadline_interval = 60;
   bool demo = false;
   bool log_addresses = false;
 };
@@ -63,6 +66,12 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   VECHE_ASSIGN_OR_RETURN(site_options.data_key_file,
                          registry::data_key_file_for(cfg.data_key_file, cfg.db));
   VECHE_ASSIGN_OR_RETURN(auto site, http::Site::create(site_options, *db, clock));
+  VECHE_ASSIGN_OR_RETURN(auto data_key,
+                         registry::load_or_create_data_key(site_options.data_key_file));
+  std::optional<DeadlineKeeper> deadlines;
+  if (flags.deadline_interval > 0) {
+    deadlines.emplace(*db, clock, data_key, std::chrono::seconds(flags.deadline_interval));
+  }
 
   http::ServerOptions server_options;
   server_options.host = hp.host;
@@ -98,6 +107,10 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--locale-dir", flags->locale_dir, "Folder with compiled translation catalogs");
   cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off");
   cmd->add_option("--threads", flags->threads, "I/O and worker threads (default: one per core)");
+  cmd->add_option("--deadline-interval", flags->deadline_interval,
+                  "Seconds between closing what is due: motions, consultations, priority rounds "
+                  "(default 60; 0 turns it off, for cron with `veche motion close --due`)")
+      ->check(CLI::Range(0u, 86400u));
   cmd->add_flag("--log-addresses", flags->log_addresses,
                 "Write client addresses to the access log (off by default: users are hunted)");
   cmd->callback([&global, flags, cmd] {

@@ -15,7 +15,7 @@ const codes = {};
 const passphrase = 'the bell of the veche rings';
 
 before(async () => {
-  server = await startServer([], {
+  server = await startServer(['--deadline-interval', '0'], {
     prepare(db) {
       execFileSync(veche, ['demo', '--db', db], { stdio: 'ignore' });
       for (const org of ['northern-forum', 'volga-federalists']) {

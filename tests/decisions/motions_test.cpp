@@ -100,13 +100,40 @@ TEST_P(MotionsTest, BadProposalsAreRefusedAndChangeNothing) {
   EXPECT_TRUE(outbox_topics().empty());
 }
 
-TEST_P(MotionsTest, ACharterChangeAlwaysTakesUnanimity) {
+TEST_P(MotionsTest, ACharterChangeTakesUnanimityWhenTheCharterNamesNoRule) {
   auto m = draft(RuleKind::kConsensus);
   m.kind = MotionKind::kCharterChange;
   const auto id = propose(m);
   auto got = motions_->motion(id);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->rule.kind, RuleKind::kUnanimity);
+}
+
+TEST_P(MotionsTest, TheCharterNamesTheRulesAndACharterChangeTakesTheStrictest) {
+  registry::Registry reg(*db_, clock_);
+  ASSERT_TRUE(
+      reg.adopt_charter({"# Charter\n\n```decision-rules\n"
+                         "qualified majority 2/3, quorum 1/2\n"
+                         "qualified majority 3/4, quorum 2/3\n```\n",
+                         ""}));
+  // A rule the charter does not name is refused, and nothing is written.
+  auto refused = motions_->propose(a1_, draft(RuleKind::kConsensus));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.error().message.find("qualified majority 3/4, quorum 2/3"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(log().empty());
+  // A named rule is accepted.
+  const auto ordinary = propose(draft());
+  auto got = motions_->motion(ordinary);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->rule, (DecisionRule{RuleKind::kQualifiedMajority, {2, 3}, {1, 2}}));
+  // A charter change takes the stricter of the two, whatever the proposer chose.
+  auto change = draft(RuleKind::kConsensus);
+  change.kind = MotionKind::kCharterChange;
+  got = motions_->motion(propose(change));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->rule, (DecisionRule{RuleKind::kQualifiedMajority, {3, 4}, {2, 3}}));
 }
 
 TEST_P(MotionsTest, TheRuleCannotChangeOnceOpen) {

@@ -142,11 +142,6 @@ TEST(NormalizeRule, RefusesMajoritiesNotAboveOneHalfAndBadQuorums) {
   EXPECT_EQ(*unanimity, (DecisionRule{RuleKind::kUnanimity, {1, 1}, {1, 1}}));
 }
 
-TEST(CharterChangeRule, IsUnanimityWhenTheCharterNamesNoRule) {
-  EXPECT_EQ(charter_change_rule().kind, RuleKind::kUnanimity);
-  EXPECT_EQ(describe_rule(charter_change_rule()), "unanimity");
-}
-
 TEST(Names, RoundTrip) {
   for (auto k : {RuleKind::kConsensus, RuleKind::kQualifiedMajority, RuleKind::kUnanimity}) {
     EXPECT_EQ(parse_rule_kind(rule_kind_name(k)), k);

@@ -4,6 +4,7 @@
 // and the JSON API.
 #include "veche/agenda/agenda.hpp"
 
+#include "form_time.hpp"
 #include "site_fixture.hpp"
 
 namespace veche::http {
@@ -221,6 +222,122 @@ TEST_F(AgendaSiteTest, ARoundTakesRankedBallotsAndPublishesItsResultOnTheMandate
   const auto& latest = api.at("rounds").as_array().at(0).as_object();
   EXPECT_EQ(latest.at("ballots").as_int64(), 2);
   EXPECT_EQ(latest.at("ranking").as_array().at(0).as_array().at(0).as_int64(), std::stoll(ids[2]));
+}
+
+TEST_F(AgendaSiteTest, ModeratorsOpenAndCloseRoundsFromThePageAndTheApi) {
+  as_constituent("anna");
+  ASSERT_TRUE(agenda_->set_threshold(1));
+  for (const char* title : {"First", "Second"}) {
+    const auto id = raise(title);
+    ASSERT_EQ(
+        send(Method::kPost, "/agenda/" + id + "/support", "csrf=" + page_csrf("/agenda/" + id))
+            .status,
+        303);
+  }
+  auto report = send(Method::kPost, "/agenda/1/report",
+                     "csrf=" + page_csrf("/agenda/1") + "&reason=duplicate+of+2");
+  ASSERT_EQ(report.status, 303);
+  const auto at = [&](std::chrono::hours h) {
+    return percent_encode(local_field(clock_.now() + h));
+  };
+  // A constituent may not open a round, nor read the reports.
+  const std::string fields = "&title=Spring&method=schulze&opens=" + at(std::chrono::hours(1)) +
+                             "&closes=" + at(std::chrono::hours(48));
+  EXPECT_EQ(send(Method::kPost, "/agenda/rounds", "csrf=" + page_csrf("/agenda") + fields).status,
+            403);
+  EXPECT_EQ(
+      send(Method::kGet, "/api/v1/agenda/reports", "", {{"accept", "application/json"}}).status,
+      403);
+  EXPECT_TRUE(agenda_->rounds()->empty());
+
+  role_holder("mila", registry::Role::kModerator);
+  const auto page = send(Method::kGet, "/agenda");
+  ASSERT_NE(page.body.find("id=\"new-round\""), std::string::npos);
+  const auto csrf = csrf_in(page.body);
+  // Bad input: refused with a message, no round.
+  for (const std::string& bad :
+       {"&title=Spring&method=borda&opens=" + at(std::chrono::hours(1)) +
+            "&closes=" + at(std::chrono::hours(48)),
+        "&title=Spring&method=schulze&opens=soon&closes=" + at(std::chrono::hours(48)),
+        "&title=&method=schulze&opens=" + at(std::chrono::hours(1)) +
+            "&closes=" + at(std::chrono::hours(48)),
+        "&title=Spring&method=schulze&opens=" + at(std::chrono::hours(48)) +
+            "&closes=" + at(std::chrono::hours(1))}) {
+    auto r = send(Method::kPost, "/agenda/rounds", "csrf=" + csrf + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body.substr(0, 300);
+  }
+  EXPECT_EQ(send(Method::kPost, "/agenda/rounds", "csrf=wrong" + fields).status, 403);
+  EXPECT_TRUE(agenda_->rounds()->empty());
+
+  auto opened = send(Method::kPost, "/agenda/rounds", "csrf=" + csrf + fields);
+  ASSERT_EQ(opened.status, 303) << opened.body;
+  const auto path = header(opened, "Location").substr(0, header(opened, "Location").find('?'));
+  auto round_page = send(Method::kGet, path);
+  ASSERT_NE(round_page.body.find("id=\"close-round\""), std::string::npos);
+  auto closed = send(Method::kPost, path + "/close", "csrf=" + csrf_in(round_page.body));
+  ASSERT_EQ(closed.status, 303) << closed.body;
+  auto rounds = agenda_->rounds();
+  ASSERT_EQ(rounds->size(), 1u);
+  EXPECT_LE(rounds->front().closes_at, clock_.now());
+
+  // The same through the API.
+  const std::map<std::string, std::string> headers = {{"accept", "application/json"},
+                                                      {"content-type", "application/json"},
+                                                      {"x-csrf-token", api_csrf()}};
+  const auto iso = [&](std::chrono::hours h) { return core::to_iso8601(clock_.now() + h); };
+  auto created = send(Method::kPost, "/api/v1/agenda/rounds",
+                      R"({"title": "Autumn", "method": "approval", "opens_at": ")" +
+                          iso(std::chrono::hours(1)) + R"(", "closes_at": ")" +
+                          iso(std::chrono::hours(24)) + "\"}",
+                      headers);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = std::to_string(json_of(created).at("id").as_int64());
+  EXPECT_EQ(json_of(created).at("ballot").as_string(), "approval");
+  EXPECT_EQ(send(Method::kPost, "/api/v1/agenda/rounds", R"({"title": 3})", headers).status, 400);
+  auto api_closed = send(Method::kPost, "/api/v1/agenda/rounds/" + id + "/close", "", headers);
+  EXPECT_EQ(api_closed.status, 200) << api_closed.body;
+  auto reports = send(Method::kGet, "/api/v1/agenda/reports", "", {{"accept", "application/json"}});
+  ASSERT_EQ(reports.status, 200) << reports.body;
+  const auto reports_json = json_of(reports);
+  const auto& list = reports_json.at("reports").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list.at(0).at("reason").as_string(), "duplicate of 2");
+  EXPECT_EQ(reports.body.find("anna"), std::string::npos) << "never the reporter";
+}
+
+TEST_F(AgendaSiteTest, TheAgendaIsPagedKeepingItsFilters) {
+  as_constituent("anna");
+  auto created = store::with_write(*db_, [&](store::Transaction& tx) -> Status {
+    for (int i = 0; i < 150; ++i) {
+      VECHE_TRY(
+          tx.exec("INSERT INTO agenda_issues (title, body, groups_text, author_id, created_at, "
+                  "state, supports) VALUES (?, '', '', NULL, ?, 'proposed', 0)",
+                  {"Issue number " + std::to_string(i), core::to_unix(clock_.now())}));
+    }
+    return ok();
+  });
+  ASSERT_TRUE(created) << created.error().message;
+  auto first = send(Method::kGet, "/agenda?sort=new");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("Issue number 149<"), std::string::npos);
+  EXPECT_EQ(first.body.find("Issue number 49<"), std::string::npos);
+  EXPECT_NE(first.body.find("href=\"/agenda?sort=new&amp;page=2\""), std::string::npos);
+  auto second = send(Method::kGet, "/agenda?sort=new&page=2");
+  ASSERT_EQ(second.status, 200);
+  EXPECT_NE(second.body.find("Issue number 49<"), std::string::npos);
+  EXPECT_EQ(second.body.find("Issue number 50<"), std::string::npos);
+  EXPECT_EQ(second.body.find("id=\"next-page\""), std::string::npos);
+  EXPECT_NE(second.body.find("id=\"previous-page\""), std::string::npos);
+  for (const char* bad : {"/agenda?page=0", "/agenda?page=x", "/agenda?page=99999999"}) {
+    EXPECT_EQ(send(Method::kGet, bad).status, 400) << bad;
+  }
+  auto api = json_of(send(Method::kGet, "/api/v1/agenda/issues?sort=new&limit=10&offset=145", "",
+                          {{"accept", "application/json"}}));
+  EXPECT_EQ(api.at("issues").as_array().size(), 5u);
+  EXPECT_EQ(
+      send(Method::kGet, "/api/v1/agenda/issues?offset=-1", "", {{"accept", "application/json"}})
+          .status,
+      400);
 }
 
 TEST_F(AgendaSiteTest, TheApiRaisesSupportsAndRefusesBadBodies) {

@@ -23,6 +23,7 @@ enum class Access {
   kFlow,         // a step of logging in or recovering: anyone, its own checks apply
   kAnyDelegate,  // a delegate of any organization, second factor passed (never the operator)
   kCoordinator,  // a coordinator with a second-factor session (never the operator)
+  kModerator,    // a moderator with a second-factor session, or the operator
 };
 
 const std::map<std::string, Access>& table() {
@@ -94,6 +95,9 @@ const std::map<std::string, Access>& table() {
       {"POST /motions/{id}/conflict", Access::kAnyDelegate},
       {"POST /motions/{id}/close", Access::kAnyDelegate},
       {"GET /consultations", Access::kPublic},
+      {"GET /consultations/new", Access::kAnyDelegate},
+      {"POST /consultations", Access::kAnyDelegate},
+      {"POST /api/v1/consultations", Access::kAnyDelegate},
       {"GET /consultations/{id}", Access::kPublic},
       {"POST /consultations/{id}/ballot", Access::kAccount},
       {"GET /decisions", Access::kPublic},
@@ -116,6 +120,11 @@ const std::map<std::string, Access>& table() {
       {"POST /agenda/new", Access::kAccount},
       {"GET /agenda/rounds/{id}", Access::kPublic},
       {"POST /agenda/rounds/{id}/ballot", Access::kAccount},
+      {"POST /agenda/rounds", Access::kModerator},
+      {"POST /agenda/rounds/{id}/close", Access::kModerator},
+      {"POST /api/v1/agenda/rounds", Access::kModerator},
+      {"POST /api/v1/agenda/rounds/{id}/close", Access::kModerator},
+      {"GET /api/v1/agenda/reports", Access::kModerator},
       {"GET /agenda/{id}", Access::kPublic},
       {"POST /agenda/{id}/support", Access::kAccount},
       {"POST /agenda/{id}/withdraw", Access::kAccount},
@@ -212,8 +221,9 @@ TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
   principals.push_back(make("registrar", Role::kRegistrar, "northern-forum", {Access::kRegistrar}));
   principals.push_back(make("outsider", Role::kDelegate, "volga-federalists", {}));
   ASSERT_TRUE(accounts_->grant_role("operator", "outsider", Role::kRegistrar, "volga-federalists"));
-  principals.push_back(
-      make("operator", Role::kOperator, "", {Access::kDelegate, Access::kRegistrar}));
+  principals.push_back(make("operator", Role::kOperator, "",
+                            {Access::kDelegate, Access::kRegistrar, Access::kModerator}));
+  principals.push_back(make("moderator", Role::kModerator, "", {Access::kModerator}));
   principals.push_back(make("coordinator", Role::kCoordinator, "", {Access::kCoordinator}));
 
   // Every route has an entry; logging out goes last so the other routes keep their sessions.

@@ -152,6 +152,8 @@ TEST_F(DecisionsSite, BadProposalsAreRefusedAndChangeNothing) {
       {{"issues", "abc"}},
       {{"closes", at(days(-1))}},
       {{"quorum_den", "0"}},
+      // A rule the demo charter does not name.
+      {{"majority_num", "4"}, {"majority_den", "5"}},
       {{"text", std::string(20'001, 'x')}}};
   for (const auto& change : bad) {
     auto r = send(Method::kPost, "/motions", motion_form("A title", change));
@@ -166,6 +168,10 @@ TEST_F(DecisionsSite, BadProposalsAreRefusedAndChangeNothing) {
   EXPECT_EQ(send(Method::kPost, "/motions", "title=x").status, 403);  // no CSRF token
   EXPECT_EQ(motion_count(), 0);
   EXPECT_EQ(log_size(), 0);
+  // The form says which rules the charter names.
+  const auto form = send(Method::kGet, "/motions/new");
+  EXPECT_NE(form.body.find("id=\"charter-rules\""), std::string::npos);
+  EXPECT_NE(form.body.find("<code>qualified majority 3/4, quorum 2/3</code>"), std::string::npos);
 }
 
 TEST_F(DecisionsSite, OnlyDelegatesProposeAndVote) {
@@ -208,7 +214,9 @@ TEST_F(DecisionsSite, TheApiProposesVotesAndRecusesWithTheCsrfHeader) {
   auto created = send(Method::kPost, "/api/v1/motions", body, headers);
   ASSERT_EQ(created.status, 201) << created.body;
   const auto motion = json_of(created);
-  EXPECT_EQ(motion.at("rule").at("kind").as_string(), "unanimity");
+  // The demo charter names four rules; with seven members the strictest is 3/4 with a quorum
+  // of 2/3 (no other is stricter than it, and it passes in the fewest tallies).
+  EXPECT_EQ(motion.at("rule").at("description").as_string(), "qualified majority 3/4, quorum 2/3");
   const auto id = std::to_string(motion.at("id").as_int64());
   EXPECT_EQ(send(Method::kPost, "/api/v1/motions", "[1]", headers).status, 400);
   auto early = send(Method::kPost, "/api/v1/motions/" + id + "/votes",
@@ -276,6 +284,64 @@ TEST_F(DecisionsSite, AConsultationTakesOneBallotPerAccountAndShowsResultsOnlyAf
   EXPECT_EQ(by_id(page.body, "ballots"), "1");
   const auto csrf = csrf_in(send(Method::kGet, "/me").body);
   EXPECT_EQ(send(Method::kPost, path + "/ballot", "csrf=" + csrf + "&choice=2").status, 422);
+}
+
+TEST_F(DecisionsSite, ADelegateOpensAConsultationFromTheFormAndTheApi) {
+  decisions::Consultations service(*db_, clock_, key_);
+  cookies_.clear();
+  join("ivan");
+  ASSERT_EQ(login("ivan").status, 303);
+  EXPECT_EQ(send(Method::kGet, "/consultations/new").status, 403) << "constituents do not open";
+  role_holder("anna", Role::kDelegate, "northern-forum");
+  auto form = send(Method::kGet, "/consultations/new");
+  ASSERT_EQ(form.status, 200);
+  const auto csrf = csrf_in(form.body);
+  const std::string good = "&title=Where+first%3F&question=Pick+one.&kind=ranked&method=irv" +
+                           std::string("&options=Banks%0D%0AVisas%0D%0A%0D%0ACars&closes=") +
+                           percent_encode(at(days(5)));
+  const std::vector<std::string> bad = {
+      "&title=&question=Q&kind=approval&options=A%0AB&closes=" + percent_encode(at(days(5))),
+      "&title=T&question=Q&kind=poll&options=A%0AB&closes=" + percent_encode(at(days(5))),
+      "&title=T&question=Q&kind=approval&options=A&closes=" + percent_encode(at(days(5))),
+      "&title=T&question=Q&kind=approval&options=A%0AA&closes=" + percent_encode(at(days(5))),
+      "&title=T&question=Q&kind=approval&options=A%0AB&closes=" + percent_encode(at(days(-1))),
+      "&title=T&question=Q&kind=approval&options=A%0AB&closes=tomorrow",
+      "&title=T&question=Q&kind=single-choice&method=irv&options=A%0AB&closes=" +
+          percent_encode(at(days(5)))};
+  for (const auto& b : bad) {
+    auto r = send(Method::kPost, "/consultations", "csrf=" + csrf + b);
+    EXPECT_EQ(r.status, 400) << b;
+    EXPECT_FALSE(by_id(r.body, "form-error").empty()) << b;
+  }
+  EXPECT_EQ(send(Method::kPost, "/consultations", "csrf=wrong" + good).status, 403);
+  EXPECT_TRUE(service.list()->empty());
+  auto opened = send(Method::kPost, "/consultations", "csrf=" + csrf + good);
+  ASSERT_EQ(opened.status, 303) << opened.body;
+  auto list = service.list();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().options, (std::vector<std::string>{"Banks", "Visas", "Cars"}));
+  EXPECT_EQ(list->front().method, count::Method::kInstantRunoff);
+  auto page = send(Method::kGet, header(opened, "Location"));
+  EXPECT_EQ(by_id(page.body, "notice"), "The consultation is open.");
+
+  const std::map<std::string, std::string> headers = {
+      {"accept", "application/json"},
+      {"content-type", "application/json"},
+      {"x-csrf-token", csrf_in(send(Method::kGet, "/me").body)}};
+  const std::string body = R"({"title": "Approve", "question": "Tick.", "kind": "approval",
+      "options": ["A", "B", "C"], "closes_at": ")" +
+                           core::to_iso8601(clock_.now() + days(2)) + "\"}";
+  EXPECT_EQ(send(Method::kPost, "/api/v1/consultations", body,
+                 {{"accept", "application/json"}, {"content-type", "application/json"}})
+                .status,
+            403)
+      << "no CSRF header";
+  EXPECT_EQ(send(Method::kPost, "/api/v1/consultations", R"({"options": "A"})", headers).status,
+            400);
+  auto created = send(Method::kPost, "/api/v1/consultations", body, headers);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json_of(created).at("kind").as_string(), "approval");
+  EXPECT_EQ(service.list()->size(), 2u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "server_harness.hpp"
 #include "veche/core/clock.hpp"
@@ -129,6 +130,31 @@ TEST_F(DecisionsOverHttp, AConsultationOpenedByTheOperatorTakesBallotsAndHidesIt
   auto [closed, why] =
       run(std::string(VECHE_BIN) + " consultation close " + id + " --db " + db() + " 2>&1");
   EXPECT_NE(closed, 0) << why;
+}
+
+// The server closes what is due by itself: no one reads the consultation, yet its close is in
+// the log a moment after its close time, done by the deadline keeper.
+TEST(DeadlineKeeper, ClosesADueConsultationWithoutAnyoneAsking) {
+  ServerProcess server({"--deadline-interval", "1"});
+  const std::string db = server.dir() + "/veche.db";
+  const auto closes_text = core::to_iso8601(core::SystemClock().now() + std::chrono::seconds(3));
+  auto [status, out] = run(std::string(VECHE_BIN) + " consultation open --db " + db +
+                           " --title 'Soon closed' --question 'Pick one.' --option A" +
+                           " --option B --closes " + closes_text);
+  ASSERT_EQ(status, 0) << out;
+  const std::string id = out.substr(14, out.find('\n') - 14);
+  const std::string subject = "/api/v1/decisions?subject=consultation/" + id;
+  bool closed = false;
+  for (int i = 0; i < 40 && !closed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto log = request(server.port(), "GET", subject);
+    ASSERT_EQ(log.status, 200) << log.body;
+    closed = log.body.find("consultation.closed") != std::string::npos;
+    if (closed) {
+      EXPECT_NE(log.body.find("veche serve (deadline)"), std::string::npos) << log.body;
+    }
+  }
+  EXPECT_TRUE(closed) << "the consultation was not closed within 10 s of its close time";
 }
 
 }  // namespace

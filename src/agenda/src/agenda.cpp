@@ -500,8 +500,12 @@ Result<std::vector<Issue>> Agenda::list(const IssueFilter& filter) const {
   }
   sql += filter.sort == SortOrder::kSupports ? " ORDER BY i.supports DESC, i.id"
                                              : " ORDER BY i.id DESC";
-  sql += " LIMIT ?";
+  if (filter.offset < 0 || filter.offset > 1'000'000) {
+    return invalid_argument("offset must be between 0 and 1000000");
+  }
+  sql += " LIMIT ? OFFSET ?";
   params.emplace_back(std::int64_t{filter.limit});
+  params.emplace_back(filter.offset);
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
   VECHE_ASSIGN_OR_RETURN(auto rows, tx->query(sql, params));
   std::vector<Issue> out;

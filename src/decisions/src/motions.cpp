@@ -11,6 +11,7 @@
 #include "log_append.hpp"
 #include "motions_internal.hpp"
 #include "veche/core/text.hpp"
+#include "veche/decisions/charter_rules.hpp"
 
 namespace veche::decisions {
 namespace {
@@ -50,6 +51,34 @@ boost::json::object rule_json(const DecisionRule& r) {
           {"majority", {{"num", r.majority.num}, {"den", r.majority.den}}},
           {"quorum", {{"num", r.quorum.num}, {"den", r.quorum.den}}},
           {"description", describe_rule(r)}};
+}
+
+// The rule the motion takes under the current charter's decision rules
+// (charter_rules.hpp): a charter change the strictest of them for today's member count; any
+// other motion one of them, when the charter names any.
+Status apply_charter_rules(store::Transaction& tx, MotionKind kind, DecisionRule& rule) {
+  VECHE_ASSIGN_OR_RETURN(
+      auto charter,
+      tx.query("SELECT body_en FROM charter_versions ORDER BY version DESC LIMIT 1", {}));
+  std::vector<DecisionRule> named;
+  if (!charter.empty()) {
+    auto parsed = charter_rules(charter.front().text(0));
+    // A charter adopted with an unreadable block names no rule the system can apply: charter
+    // changes then take unanimity, the strictest of all, and other motions any rule.
+    if (parsed) named = std::move(*parsed);
+  }
+  if (kind == MotionKind::kCharterChange) {
+    VECHE_ASSIGN_OR_RETURN(
+        auto members, tx.query_one("SELECT COUNT(*) FROM organizations", {}, "organization count"));
+    rule = strictest_rule(named, std::max<std::int64_t>(members.int64(0), 1));
+    return ok();
+  }
+  if (named.empty() || std::ranges::find(named, rule) != named.end()) return ok();
+  std::string allowed;
+  for (const auto& r : named)
+    allowed += fmt::format("{}\"{}\"", allowed.empty() ? "" : ", ", describe_rule(r));
+  return invalid_argument(
+      fmt::format("The charter names these decision rules: {}; choose one of them.", allowed));
 }
 
 Status check_title_and_text(std::string_view title, std::string_view text) {
@@ -178,9 +207,10 @@ Result<Motion> load_motion(store::Transaction& tx, MotionId id) {
 
 Result<MotionId> Motions::propose(registry::AccountId delegate, const NewMotion& in) {
   VECHE_TRY(check_title_and_text(in.title, in.text));
-  DecisionRule rule = in.rule;
-  if (in.kind == MotionKind::kCharterChange) rule = charter_change_rule();
-  VECHE_ASSIGN_OR_RETURN(rule, normalize_rule(rule));
+  DecisionRule rule;
+  if (in.kind != MotionKind::kCharterChange) {
+    VECHE_ASSIGN_OR_RETURN(rule, normalize_rule(in.rule));
+  }
   if (in.voting_closes_at <= in.voting_opens_at) {
     return invalid_argument("The voting window must close after it opens.");
   }
@@ -208,6 +238,7 @@ Result<MotionId> Motions::propose(registry::AccountId delegate, const NewMotion&
     VECHE_ASSIGN_OR_RETURN(const auto org, organization_id(tx, in.organization));
     VECHE_ASSIGN_OR_RETURN(const auto handle, delegate_handle(tx, delegate, org));
     VECHE_TRY(detail::check_agenda_issues(tx, issues));
+    VECHE_TRY(apply_charter_rules(tx, in.kind, rule));
     VECHE_ASSIGN_OR_RETURN(
         const auto new_id,
         tx.insert("INSERT INTO motions (title, body, kind, organization_id, proposer_account, "

@@ -82,8 +82,6 @@ Result<DecisionRule> normalize_rule(const DecisionRule& rule) {
   return r;
 }
 
-DecisionRule charter_change_rule() { return DecisionRule{RuleKind::kUnanimity, {1, 1}, {1, 1}}; }
-
 std::string describe_rule(const DecisionRule& rule) {
   switch (rule.kind) {
     case RuleKind::kUnanimity:

@@ -6,7 +6,9 @@
 #include <boost/json.hpp>
 
 #include "charter_routes.hpp"
+#include "form_time.hpp"
 #include "veche/agenda/agenda.hpp"
+#include "veche/core/text.hpp"
 
 namespace veche::http {
 namespace {
@@ -16,6 +18,8 @@ using agenda::RoundId;
 
 constexpr std::string_view kNoIssue = "There is no such issue.";
 constexpr std::string_view kNoRound = "There is no such round.";
+constexpr std::int64_t kAgendaPage = 100;         // issues per page of /agenda
+constexpr std::int64_t kMaxAgendaPages = 10'000;  // the service skips at most 1,000,000
 constexpr std::string_view kNotConstituent = "Only constituents may do this.";
 constexpr std::string_view kNotModerator =
     "Only moderators may do this (with a second factor, in a logged-in session).";
@@ -75,6 +79,33 @@ std::string_view phase_label(agenda::RoundPhase p) {
 }
 
 std::string day(core::TimePoint t) { return core::to_iso8601(t).substr(0, 10); }
+
+bool is_moderator(const Principal& p) {
+  return p.may_act_as(registry::Role::kModerator) || p.may_act_as(registry::Role::kOperator);
+}
+
+// A new priority round as typed into the form or sent to the API.
+struct RoundInput {
+  std::string title;
+  agenda::RoundMethod method = agenda::RoundMethod::kSchulze;
+  core::TimePoint opens_at;
+  core::TimePoint closes_at;
+};
+
+Result<RoundInput> round_input(std::string_view title, std::string_view method,
+                               std::string_view opens, std::string_view closes) {
+  RoundInput in;
+  in.title = std::string(core::trim(title));
+  VECHE_ASSIGN_OR_RETURN(in.method, agenda::parse_method(method));
+  const auto o = parse_time(opens);
+  const auto c = parse_time(closes);
+  if (!o || !c) {
+    return invalid_argument("Give the opening and closing times as 2026-12-01T18:00 (UTC).");
+  }
+  in.opens_at = *o;
+  in.closes_at = *c;
+  return in;
+}
 
 std::optional<IssueId> issue_param(const Request& req) {
   auto v = parse_positive(req.path_params.at("id"));
@@ -200,8 +231,18 @@ void Site::Impl::add_agenda() {
     const auto sort = req.query_param("sort").value_or("supports");
     if (sort != "supports" && sort != "new") return error(req, 400, "Sort by supports or new.");
     filter.sort = sort == "new" ? agenda::SortOrder::kNewest : agenda::SortOrder::kSupports;
+    std::int64_t page_no = 1;
+    if (auto v = req.query_param("page")) {
+      auto n = parse_positive(*v);
+      if (!n || *n > kMaxAgendaPages) return error(req, 400, "There is no such page.");
+      page_no = *n;
+    }
+    filter.limit = kAgendaPage + 1;  // one more tells whether a next page exists
+    filter.offset = (page_no - 1) * kAgendaPage;
     auto issues = service.list(filter);
     if (!issues) return error(req, issues.error());
+    const bool has_next = issues->size() > static_cast<std::size_t>(kAgendaPage);
+    if (has_next) issues->pop_back();
     auto threshold = service.threshold();
     if (!threshold) return error(req, threshold.error());
     auto rounds = service.rounds();
@@ -251,6 +292,13 @@ void Site::Impl::add_agenda() {
     d.set("threshold", std::to_string(*threshold));
     d.set("rounds", round_list);
     d.set("has_rounds", !round_list.is_empty_list());
+    // Paging keeps the filters: /agenda?tag=..&country=..&sort=..&page=N.
+    std::string keep = "sort=" + sort;
+    if (!filter.tag.empty()) keep += "&tag=" + percent_encode(filter.tag);
+    if (!filter.country.empty()) keep += "&country=" + percent_encode(filter.country);
+    if (has_next) d.set("next_page", keep + "&page=" + std::to_string(page_no + 1));
+    if (page_no > 1) d.set("previous_page", keep + "&page=" + std::to_string(page_no - 1));
+    d.set("page_no", std::to_string(page_no));
     // Moderators see the reports waiting for them (reporters are never shown).
     const auto p = accounts_web->principal(req);
     if (p &&
@@ -268,6 +316,9 @@ void Site::Impl::add_agenda() {
       d.set("moderator", true);
       d.set("reports", report_list);
       d.set("has_reports", !reports->empty());
+      d.set("round_opens", local_field(clock.now() + std::chrono::hours(1)));
+      d.set("round_closes", local_field(clock.now() + std::chrono::days(14)));
+      return account_form(req, "agenda", std::move(d), "Agenda", "", 200);
     }
     return page(req, "agenda", std::move(d), translator.tr(l, "Agenda"));
   });
@@ -354,6 +405,10 @@ void Site::Impl::add_agenda() {
     d.set("signed_in", p.has_value());
     d.set("has_ballot", !mine.empty());
     d.set("cast", req.query_param("done").value_or("") == "cast");
+    d.set("opened", req.query_param("done").value_or("") == "opened");
+    d.set("can_close", p && is_moderator(*p) &&
+                           (r->phase == agenda::RoundPhase::kOpen ||
+                            r->phase == agenda::RoundPhase::kScheduled));
     Data choices = Data::type::list;
     for (const auto& e : r->issues) {
       Data o;
@@ -395,6 +450,34 @@ void Site::Impl::add_agenda() {
     }
     if (!p) return page(req, "agenda_round", std::move(d), r->title);
     return account_form(req, "agenda_round", std::move(d), r->title, "", 200);
+  });
+
+  // Moderators open and close priority rounds.
+  router.add(Method::kPost, "/agenda/rounds", [this, agenda_service](Request& req) {
+    const auto f = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kCharterBadCsrf);
+    const auto p = accounts_web->principal(req);
+    if (!p) return Response::redirect("/login");
+    if (!is_moderator(*p)) return error(req, 403, kNotModerator);
+    auto in =
+        round_input(field(f, "title"), field(f, "method"), field(f, "opens"), field(f, "closes"));
+    if (!in) return error(req, in.error());
+    auto id = agenda_service().create_round(p->account, in->title, in->method, in->opens_at,
+                                            in->closes_at);
+    if (!id) return error(req, id.error());
+    return Response::redirect("/agenda/rounds/" + id->str() + "?done=opened");
+  });
+
+  router.add(Method::kPost, "/agenda/rounds/{id}/close", [this, agenda_service](Request& req) {
+    const auto f = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kCharterBadCsrf);
+    const auto p = accounts_web->principal(req);
+    if (!p) return Response::redirect("/login");
+    if (!is_moderator(*p)) return error(req, 403, kNotModerator);
+    const auto id = round_param(req);
+    if (!id) return error(req, 404, kNoRound);
+    if (auto s = agenda_service().close_round(p->account, *id); !s) return error(req, s.error());
+    return Response::redirect("/agenda/rounds/" + id->str() + "?done=closed");
   });
 
   router.add(Method::kPost, "/agenda/rounds/{id}/ballot", [this, agenda_service](Request& req) {
@@ -642,6 +725,13 @@ void Site::Impl::add_agenda() {
       if (!v || *v > 1000) return error(req, 400, "limit must be between 1 and 1000.");
       filter.limit = static_cast<int>(*v);
     }
+    if (auto offset = req.query_param("offset")) {
+      auto v = parse_positive(*offset);
+      if ((!v && *offset != "0") || (v && *v > 1'000'000)) {
+        return error(req, 400, "offset must be between 0 and 1000000.");
+      }
+      filter.offset = v.value_or(0);
+    }
     auto service = agenda_service();
     auto issues = service.list(filter);
     if (!issues) return error(req, issues.error());
@@ -831,6 +921,71 @@ void Site::Impl::add_agenda() {
                if (auto s = service.cast(p.account, *id, ballot); !s) return error(req, s.error());
                return json(boost::json::object{{"round", id->value()}, {"cast", true}});
              });
+
+  router.add(
+      Method::kPost, "/api/v1/agenda/rounds", [this, agenda_service, api_principal](Request& req) {
+        auto who = api_principal(req);
+        if (auto* r = std::get_if<Response>(&who)) return std::move(*r);
+        const auto& p = std::get<Principal>(who);
+        if (!is_moderator(p)) return error(req, 403, kNotModerator);
+        auto body = json_body(req);
+        if (!body) return error(req, 400, "The request body must be a JSON object.");
+        const auto title = json_string(*body, "title");
+        const auto method = json_string(*body, "method");
+        const auto opens = json_string(*body, "opens_at");
+        const auto closes = json_string(*body, "closes_at");
+        if (!title || !method || !opens || !closes) {
+          return error(req, 400, "'title', 'method', 'opens_at' and 'closes_at' must be strings.");
+        }
+        auto in = round_input(*title, *method, *opens, *closes);
+        if (!in) return error(req, in.error());
+        auto service = agenda_service();
+        auto id =
+            service.create_round(p.account, in->title, in->method, in->opens_at, in->closes_at);
+        if (!id) return error(req, id.error());
+        auto r = service.round(*id);
+        if (!r) return error(req, r.error());
+        return json(round_json(*r, false), 201);
+      });
+
+  router.add(Method::kPost, "/api/v1/agenda/rounds/{id}/close",
+             [this, agenda_service, api_principal](Request& req) {
+               auto who = api_principal(req);
+               if (auto* r = std::get_if<Response>(&who)) return std::move(*r);
+               if (!is_moderator(std::get<Principal>(who))) {
+                 return error(req, 403, kNotModerator);
+               }
+               const auto id = round_param(req);
+               if (!id) return error(req, 404, kNoRound);
+               auto service = agenda_service();
+               if (auto s = service.close_round(std::get<Principal>(who).account, *id); !s) {
+                 return error(req, s.error());
+               }
+               auto r = service.round(*id);
+               if (!r) return error(req, r.error());
+               return json(round_json(*r, false));
+             });
+
+  // The reports waiting for moderators: issue, reason, date; never the reporter.
+  router.add(Method::kGet, "/api/v1/agenda/reports", [this, agenda_service](Request& req) {
+    auto p = accounts_web->authenticate(req);
+    if (!p) {
+      Response r = error(req, p.error());
+      if (r.status == 401) r.header("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    if (!is_moderator(*p)) return error(req, 403, kNotModerator);
+    auto reports = agenda_service().open_reports();
+    if (!reports) return error(req, reports.error());
+    boost::json::array out;
+    for (const auto& r : *reports) {
+      out.push_back({{"id", r.id},
+                     {"issue", r.issue.value()},
+                     {"reason", r.reason},
+                     {"created_at", core::to_iso8601(r.created_at)}});
+    }
+    return json(boost::json::object{{"reports", std::move(out)}});
+  });
 
   router.add(Method::kGet, "/api/v1/agenda/mandate", [this, agenda_service](Request& req) {
     auto service = agenda_service();

@@ -16,7 +16,9 @@
 #include <set>
 
 #include "charter_routes.hpp"
+#include "form_time.hpp"
 #include "veche/core/text.hpp"
+#include "veche/decisions/charter_rules.hpp"
 #include "veche/decisions/consultations.hpp"
 #include "veche/decisions/log.hpp"
 #include "veche/decisions/motions.hpp"
@@ -56,8 +58,6 @@ std::string shown(core::TimePoint t) {
   const auto s = core::to_iso8601(t);
   return s.substr(0, 10) + " " + s.substr(11, 5) + " UTC";
 }
-// "2026-11-27T13:05" for a datetime-local field.
-std::string local_field(core::TimePoint t) { return core::to_iso8601(t).substr(0, 16); }
 
 // The organizations whose delegate the principal may act as now.
 std::vector<std::string> delegate_orgs(const Principal& p) {
@@ -179,36 +179,6 @@ boost::json::object consultation_json(const decisions::Consultation& c, bool wit
   return o;
 }
 
-// Parses "2026-11-27T13:05", "2026-11-27T13:05:00" or the same with a final "Z" (UTC).
-std::optional<core::TimePoint> parse_time(std::string_view s) {
-  if (!s.empty() && s.back() == 'Z') s.remove_suffix(1);
-  if (s.size() != 16 && s.size() != 19) return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t len) -> std::optional<int> {
-    int v = 0;
-    const auto [end, ec] = std::from_chars(s.data() + at, s.data() + at + len, v);
-    if (ec != std::errc() || end != s.data() + at + len) return std::nullopt;
-    return v;
-  };
-  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':') {
-    return std::nullopt;
-  }
-  const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2);
-  std::optional<int> sec = 0;
-  if (s.size() == 19) {
-    if (s[16] != ':') return std::nullopt;
-    sec = num(17, 2);
-  }
-  if (!y || !mo || !d || !h || !mi || !sec || *h > 23 || *mi > 59 || *sec > 59) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year(*y),
-                                        std::chrono::month(static_cast<unsigned>(*mo)),
-                                        std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok()) return std::nullopt;
-  return core::TimePoint(std::chrono::sys_days(ymd)) + std::chrono::hours(*h) +
-         std::chrono::minutes(*mi) + std::chrono::seconds(*sec);
-}
-
 std::optional<std::int64_t> small_number(std::string_view s) {
   s = core::trim(s);
   std::int64_t v = 0;
@@ -327,6 +297,42 @@ Result<decisions::Choices> form_ballot(const decisions::Consultation& c,
   for (const auto& r : ranked) out.push_back(r.second);
   if (out.empty()) return invalid_argument("Rank at least one option.");
   return out;
+}
+
+// The lines of a textarea, without their line ends.
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out.emplace_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+// A new consultation as typed into the form (options one per line) or sent to the API.
+Result<decisions::NewConsultation> new_consultation(std::string_view title,
+                                                    std::string_view question,
+                                                    std::string_view kind, std::string_view method,
+                                                    std::vector<std::string> options,
+                                                    std::string_view closes) {
+  decisions::NewConsultation c;
+  c.title = std::string(title);
+  c.question = std::string(question);
+  const auto k = decisions::parse_question_kind(kind);
+  if (!k) return invalid_argument("The kind must be single-choice, approval or ranked.");
+  c.kind = *k;
+  c.method = std::string(method);
+  for (auto& o : options) {
+    if (!core::trim(o).empty()) c.options.emplace_back(core::trim(o));
+  }
+  const auto t = parse_time(closes);
+  if (!t) return invalid_argument("Give the close time as 2026-12-01T18:00 (UTC).");
+  c.closes_at = *t;
+  return c;
 }
 
 Result<decisions::Choices> json_ballot(const boost::json::value& body) {
@@ -564,6 +570,15 @@ Response DecisionsPages<Impl>::motion_form(const Request& req, const Principal& 
     list.push_back(od);
   }
   d.set("orgs", list);
+  // The rules the charter names, if it names any (charter_rules.hpp).
+  Data named = Data::type::list;
+  if (auto charter = registry::Registry(db, clock).current_charter()) {
+    if (auto rules = decisions::charter_rules(charter->body.en)) {
+      for (const auto& r : *rules) named.push_back(Data("rule", decisions::describe_rule(r)));
+    }
+  }
+  d.set("has_charter_rules", !named.is_empty_list());
+  d.set("charter_rules", named);
   if (!d.get("opens")) d.set("opens", local_field(clock.now() + std::chrono::days(3)));
   if (!d.get("closes")) d.set("closes", local_field(clock.now() + std::chrono::days(10)));
   return account_form(req, "motion_new", std::move(d), "New motion", message, status);
@@ -833,6 +848,72 @@ void DecisionsPages<Impl>::add_decisions() {
 template <class Impl>
 void DecisionsPages<Impl>::add_consultations() {
   const auto self = this->shared_from_this();
+  // Delegates open consultations (operators also can, from the command line).
+  const auto consultation_form = [this](const Request& req, Data d, std::string_view message,
+                                        int status) {
+    if (!d.get("closes")) d.set("closes", local_field(clock.now() + std::chrono::days(14)));
+    return account_form(req, "consultation_new", std::move(d), "New consultation", message, status);
+  };
+  router.add(Method::kGet, "/consultations/new", [this, self, consultation_form](Request& req) {
+    auto p = accounts_web->authenticate(req);
+    if (!p) return org_error(req, p.error());
+    if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+    Data d;
+    d.set("kind_single", true);
+    return consultation_form(req, std::move(d), "", 200);
+  });
+  router.add(Method::kPost, "/consultations", [this, self, consultation_form](Request& req) {
+    const auto f = form_fields(req);
+    if (!accounts_web->csrf_ok(req, field(f, "csrf"))) return error(req, 403, kCharterBadCsrf);
+    auto p = accounts_web->authenticate(req);
+    if (!p) return org_error(req, p.error());
+    if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+    Data keep;
+    for (const char* k : {"title", "question", "options", "closes"}) keep.set(k, field(f, k));
+    const auto kind = field(f, "kind");
+    keep.set(kind == "approval" ? "kind_approval"
+             : kind == "ranked" ? "kind_ranked"
+                                : "kind_single",
+             true);
+    auto in = new_consultation(field(f, "title"), field(f, "question"), kind, field(f, "method"),
+                               split_lines(field(f, "options")), field(f, "closes"));
+    Result<ConsultationId> id =
+        in ? decisions::Consultations(db, clock, accounts_web->key_).open(*in, p->handle)
+           : Result<ConsultationId>(in.error());
+    if (!id) {
+      const int status = status_for(id.error().code);
+      if (status >= 500) return error(req, id.error());
+      return consultation_form(req, std::move(keep), id.error().message, status);
+    }
+    return Response::redirect("/consultations/" + id->str() + "?done=opened");
+  });
+  router.add(Method::kPost, "/api/v1/consultations", [this, self](Request& req) {
+    auto p = accounts_web->authenticate(req);
+    if (!p) return org_error(req, p.error());
+    if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) return error(req, 403, kApiCsrf);
+    if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+    auto body = json_body(req);
+    if (!body) return error(req, body.error());
+    std::vector<std::string> options;
+    const auto* list = body->if_contains("options");
+    if (list == nullptr || !list->is_array() || list->as_array().size() > decisions::kMaxOptions) {
+      return error(req, 400, "'options' must be a list of at most 30 strings.");
+    }
+    for (const auto& o : list->as_array()) {
+      if (!o.is_string()) return error(req, 400, "'options' must be a list of strings.");
+      options.emplace_back(o.as_string());
+    }
+    auto in = new_consultation(json_string(*body, "title"), json_string(*body, "question"),
+                               json_string(*body, "kind"), json_string(*body, "method"),
+                               std::move(options), json_string(*body, "closes_at"));
+    if (!in) return error(req, in.error());
+    decisions::Consultations service(db, clock, accounts_web->key_);
+    auto id = service.open(*in, p->handle);
+    if (!id) return error(req, id.error());
+    auto c = service.consultation(*id);
+    if (!c) return error(req, c.error());
+    return api_json(consultation_json(*c, false), 201);
+  });
   router.add(Method::kGet, "/consultations", [this, self](Request& req) {
     const Lang l = lang(req);
     decisions::Consultations service(db, clock, accounts_web->key_);
@@ -867,7 +948,10 @@ void DecisionsPages<Impl>::add_consultations() {
     auto c = consultation_closing_if_due(ConsultationId(*id));
     if (!c) return error(req, c.error());
     const auto done = req.query_param("done").value_or("");
-    return consultation_page(req, *c, "", done == "cast" ? "Your ballot is recorded." : "", 200);
+    const std::string_view notice = done == "cast"     ? "Your ballot is recorded."
+                                    : done == "opened" ? "The consultation is open."
+                                                       : "";
+    return consultation_page(req, *c, "", notice, 200);
   });
 
   router.add(Method::kPost, "/consultations/{id}/ballot", [this, self](Request& req) {

@@ -54,6 +54,15 @@ constexpr std::string_view kCharterEn = R"md(# Charter of the Free Assembly
 4. **Secret ballot.** No one, the operators included, may learn how a person voted.
 5. **Safety.** The coalition keeps the least personal data that serves, and never publishes
    who took part.
+6. **Decisions.** A motion is decided by one of these rules, chosen when it is proposed; a
+   change to this charter takes the strictest of them.
+
+```decision-rules
+consensus, quorum 1/4
+consensus, quorum 1/2
+qualified majority 2/3, quorum 1/2
+qualified majority 3/4, quorum 2/3
+```
 )md";
 
 constexpr std::string_view kCharterRu = R"md(# Устав «Вольного вече»
@@ -64,6 +73,15 @@ constexpr std::string_view kCharterRu = R"md(# Устав «Вольного в�
 4. **Тайна голосования.** Никто, включая операторов, не может узнать, как голосовал человек.
 5. **Безопасность.** Коалиция хранит минимум личных данных и никогда не публикует,
    кто участвовал.
+6. **Решения.** Предложение принимается по одному из этих правил, выбранному при его внесении;
+   изменение этой хартии — по самому строгому из них.
+
+```decision-rules
+consensus, quorum 1/4
+consensus, quorum 1/2
+qualified majority 2/3, quorum 1/2
+qualified majority 3/4, quorum 2/3
+```
 )md";
 
 }  // namespace

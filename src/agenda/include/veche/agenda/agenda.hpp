@@ -94,7 +94,8 @@ struct IssueFilter {
   std::string country;  // "" for any
   SortOrder sort = SortOrder::kSupports;
   bool include_merged = false;
-  int limit = 200;  // 1..1000
+  int limit = 200;          // 1..1000
+  std::int64_t offset = 0;  // rows skipped first: 0..1,000,000 (paging)
 };
 
 struct Report {

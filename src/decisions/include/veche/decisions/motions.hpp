@@ -56,7 +56,7 @@ struct NewMotion {
   MotionKind kind = MotionKind::kPosition;
   std::string organization;                 // slug of the proposing organization (the delegate's)
   std::vector<std::int64_t> agenda_issues;  // ids of agenda issues it answers (at most 20)
-  DecisionRule rule;                 // ignored for a charter change: charter_change_rule() applies
+  DecisionRule rule;  // one the charter names; a charter change takes strictest_rule()
   core::TimePoint voting_opens_at;   // the discussion lasts until then (not in the past)
   core::TimePoint voting_closes_at;  // after opens, at most 365 days after it
 };

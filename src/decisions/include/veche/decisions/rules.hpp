@@ -54,11 +54,6 @@ inline constexpr std::int64_t kMaxDenominator = 100;
 // one half nor at most one.
 Result<DecisionRule> normalize_rule(const DecisionRule& rule);
 
-// The rule a charter change must use: the strictest rule the charter names. The charter
-// (registry/charter.hpp) is Markdown and names no rule in a form the system can read, so
-// this is unanimity, the strictest of all.
-DecisionRule charter_change_rule();
-
 // "consensus, quorum 1/2", "qualified majority 2/3, quorum 1/2", "unanimity".
 std::string describe_rule(const DecisionRule& rule);
 

@@ -1,0 +1,68 @@
+#include "commands/deadlines.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "veche/agenda/agenda.hpp"
+#include "veche/decisions/consultations.hpp"
+#include "veche/decisions/motions.hpp"
+
+namespace veche::app {
+namespace {
+
+constexpr std::string_view kActor = "veche serve (deadline)";
+
+}  // namespace
+
+Result<int> close_everything_due(store::Database& db, const core::Clock& clock,
+                                 const crypto::SecretBytes& data_key) {
+  int done = 0;
+  std::optional<Error> first_error;
+  const auto add = [&](Result<int> r) {
+    if (r) {
+      done += *r;
+    } else if (!first_error) {
+      first_error = std::move(r).error();
+    }
+  };
+  add(decisions::Motions(db, clock).close_due(kActor));
+  add(decisions::Consultations(db, clock, data_key).close_due(kActor));
+  add(agenda::Agenda(db, clock, data_key).count_due_rounds());
+  if (first_error) return *first_error;
+  return done;
+}
+
+struct DeadlineKeeper::Impl {
+  std::mutex mu;
+  std::condition_variable_any wake;
+  std::jthread thread;
+};
+
+DeadlineKeeper::DeadlineKeeper(store::Database& db, const core::Clock& clock,
+                               const crypto::SecretBytes& key, std::chrono::seconds interval)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->thread = std::jthread([this, &db, &clock, &key, interval](std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      auto done = close_everything_due(db, clock, key);
+      if (!done) {
+        spdlog::warn("deadline keeper: {} (retried in {} s)", done.error().message,
+                     interval.count());
+      } else if (*done > 0) {
+        spdlog::info("deadline keeper: closed or counted {}", *done);
+      }
+      std::unique_lock lock(impl_->mu);
+      impl_->wake.wait_for(lock, stop, interval, [] { return false; });
+    }
+  });
+}
+
+DeadlineKeeper::~DeadlineKeeper() {
+  impl_->thread.request_stop();
+  impl_->thread.join();
+}
+
+}  // namespace veche::app
