@@ -19,17 +19,21 @@ std::vector<std::string_view> split_path(std::string_view p) {
   return out;
 }
 
-bool match(std::string_view pattern, std::string_view path,
+bool is_param(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Whether the path's segments fit the route's; allocates nothing unless they do.
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
            std::map<std::string, std::string>& params) {
-  const auto ps = split_path(pattern);
-  const auto xs = split_path(path);
-  if (ps.size() != xs.size()) return false;
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (!is_param(pattern[i]) && pattern[i] != path[i]) return false;
+  }
   std::map<std::string, std::string> found;
-  for (std::size_t i = 0; i < ps.size(); ++i) {
-    if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}') {
-      found.emplace(std::string(ps[i].substr(1, ps[i].size() - 2)), std::string(xs[i]));
-    } else if (ps[i] != xs[i]) {
-      return false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (is_param(pattern[i])) {
+      found.emplace(pattern[i].substr(1, pattern[i].size() - 2), std::string(path[i]));
     }
   }
   params = std::move(found);
@@ -39,15 +43,18 @@ bool match(std::string_view pattern, std::string_view path,
 }  // namespace
 
 void Router::add(Method method, std::string pattern, std::function<Response(Request&)> handler) {
-  routes_.push_back(Route{method, std::move(pattern), std::move(handler)});
+  std::vector<std::string> segments;
+  for (auto part : split_path(pattern)) segments.emplace_back(part);
+  routes_.push_back(Route{method, std::move(pattern), std::move(handler), std::move(segments)});
 }
 
 Response Router::dispatch(Request& req, const ErrorRenderer& on_error) const {
   const Method wanted = req.method == Method::kHead ? Method::kGet : req.method;
   std::string allow;
+  const auto path = split_path(req.path);
   for (const auto& route : routes_) {
     std::map<std::string, std::string> params;
-    if (!match(route.pattern, req.path, params)) continue;
+    if (!match(route.segments, path, params)) continue;
     if (route.method == wanted) {
       req.path_params = std::move(params);
       return route.handler(req);

@@ -15,6 +15,7 @@ struct Route {
   Method method;
   std::string pattern;
   std::function<Response(Request&)> handler;
+  std::vector<std::string> segments;  // the pattern split at '/', once, when it is added
 };
 
 class Router {
