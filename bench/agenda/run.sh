@@ -4,7 +4,7 @@
 # generator is wrk (2 threads, 64 connections, DURATION each); server and wrk share the
 # machine's cores. Prints a Markdown table; docs/benchmarks.md records the figures.
 #   bench/agenda/run.sh   # env: VECHE_BIN=build/bin/veche DURATION=20s CONSTITUENTS=100000
-#                         #      ISSUES=2000 CONNECTIONS=64 USED_TODAY=1
+#                         #      ISSUES=2000 CONNECTIONS=64 USED_TODAY=1 RATE=2200
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 veche=${VECHE_BIN:-build/bin/veche}
@@ -12,6 +12,7 @@ duration=${DURATION:-20s}
 constituents=${CONSTITUENTS:-100000}
 issues=${ISSUES:-2000}
 connections=${CONNECTIONS:-64}
+rate=${RATE:-2200}  # supports per second offered in the steady-load row
 used_today=${USED_TODAY:-1}  # 0: every token's first request also writes its "last used" day
 command -v wrk >/dev/null || { echo "bench/agenda: wrk is not installed (scripts/deps --bench)"; exit 1; }
 [ -x "$veche" ] || { echo "bench/agenda: $veche is not built"; exit 1; }
@@ -42,7 +43,13 @@ echo "| target ($constituents constituents, $issues issues, $connections connect
 echo "|---|---|---|---|---|"
 out=$(wrk -t2 -c"$connections" -d"$duration" --latency -s bench/agenda/support.lua \
   "http://127.0.0.1:$port" -- "$issues" 2 "$work/tokens.txt")
-row "POST /api/v1/agenda/issues/{id}/support (bearer token)" "$out"
+row "POST /api/v1/agenda/issues/{id}/support (bearer token), as fast as answered" "$out"
+# The same at a steady offered load: each connection pauses between requests so that all of
+# them together offer about RATE supports per second (the latencies add a little to the pause).
+pause=$(python3 -c "print(round($connections * 1000 / $rate, 2))")
+out=$(wrk -t2 -c"$connections" -d"$duration" --latency -s bench/agenda/support.lua \
+  "http://127.0.0.1:$port" -- "$issues" 2 "$work/tokens.txt" "$pause" $((constituents * 50)))
+row "POST /api/v1/agenda/issues/{id}/support, offered about $rate/s" "$out"
 supports=$(curl -s "http://127.0.0.1:$port/api/v1/agenda/issues?limit=1000" | python3 -c \
   'import json,sys; print(sum(i["supports"] for i in json.load(sys.stdin)["issues"]))')
 out=$(wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port/agenda")

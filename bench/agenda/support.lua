@@ -14,7 +14,16 @@ function init(args)
   ISSUES = tonumber(args[1]) or 2000
   T = tonumber(args[2]) or 2
   for line in io.lines(args[3]) do tokens[#tokens + 1] = line end
-  counter = id
+  -- Milliseconds each connection waits between its requests: with C connections the offered
+  -- load is about C * 1000 / PAUSE requests per second (0: as fast as the server answers).
+  PAUSE = tonumber(args[4]) or 0
+  -- Where in the sequence of (constituent, issue) pairs to start: a second run on the same
+  -- database starts far from the first so that its supports are new ones.
+  counter = id + (tonumber(args[5]) or 0)
+end
+
+function delay()
+  return PAUSE
 end
 
 function request()
