@@ -1,7 +1,8 @@
 // `veche vote`: the voter's client. Encrypts on this machine, signs with the credential derived
 // from the voter's code, appends the ballot and prints the tracker (docs/protocol.md §11).
 // `--audit` first makes a ballot, reveals and checks it (Benaloh, §5.4), then encrypts afresh
-// and casts that one.
+// and casts that one. `--ballot-file` casts a ballot made elsewhere (the browser's booth, an
+// independent client) after checking it exactly as any ballot is checked.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
@@ -20,6 +21,7 @@ struct VoteOptions {
   std::string code;
   std::string code_file;
   std::vector<std::string> selections;  // "question=choice[,choice...]"
+  std::string ballot_file;              // a ballot payload made elsewhere
   bool audit = false;
 };
 
@@ -51,8 +53,35 @@ Result<record::PlainBallot> parse_selections(const std::vector<record::Question>
   return b;
 }
 
+// Casts the ballot in `path` (one JSON payload, protocol.md §11, in canonical form).
+void cast_ballot_file(const VoteOptions& o) {
+  std::string text = must(read_file(o.ballot_file));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) fail(invalid_argument("the ballot file is not a JSON object"));
+  if (boost::json::serialize(parsed) != text) {
+    fail(invalid_argument("the ballot is not in canonical form (protocol.md §10.2)"));
+  }
+  auto board = must(BoardFolder::open(o.board, false));
+  auto state = must(board.load());
+  if (state.phase() != record::Phase::kOpen) fail(failed_precondition("voting is not open"));
+  const auto e = must(board.append(state, "ballot", parsed.as_object()));
+  const auto tracker = record::tracker_of(text);
+  std::printf("ballot cast (event %llu)\ntracker: %s\nfull tracker: %s\n",
+              static_cast<unsigned long long>(e.seq), record::short_tracker(tracker).c_str(),
+              crypto::to_hex(tracker).c_str());
+}
+
 void run_vote(const VoteOptions& o) {
   init_crypto();
+  if (!o.ballot_file.empty()) {
+    if (!o.code.empty() || !o.code_file.empty() || !o.selections.empty() || o.audit) {
+      fail(invalid_argument("--ballot-file casts a finished ballot: give no code or selections"));
+    }
+    cast_ballot_file(o);
+    return;
+  }
   std::string code = o.code;
   if (!o.code_file.empty()) {
     code = must(read_file(o.code_file));
@@ -100,6 +129,9 @@ void add_vote_command(CLI::App& app, const GlobalOptions& /*global*/) {
   cmd->add_option("--code-file", opts->code_file, "File holding the credential code");
   cmd->add_option("--select", opts->selections, "question=choice[,choice]; omitted = blank");
   cmd->add_flag("--audit", opts->audit, "Benaloh audit: reveal and check a ballot, then cast anew");
+  cmd->add_option("--ballot-file", opts->ballot_file,
+                  "Cast a ballot made elsewhere (the browser's booth, another client), checked "
+                  "like any other");
   cmd->callback([opts] { run_vote(*opts); });
 }
 
