@@ -14,6 +14,7 @@ namespace veche::consensus {
 
 namespace {
 
+using detail::add_vote;
 using detail::RowMatrix;
 
 // Pol.is clusters a participant once they voted on min(7, statements) statements, and at
@@ -23,6 +24,7 @@ constexpr std::size_t kMinClustered = 15;
 // k is chosen on a sample this large; the chosen k is then refined on everyone.
 constexpr std::size_t kModelSample = 4'000;
 constexpr std::size_t kSilhouetteSample = 2'000;
+constexpr int kFinalLloyd = 3;
 // Community Notes needs 5 ratings before a note gets a status.
 constexpr std::uint32_t kMinBridgingVotes = 5;
 // Bridging factors: as many opinion axes as the clustering found, up to this many.
@@ -146,20 +148,6 @@ Counts minus(const Counts& a, const Counts& b) {
   return Counts{a.agree - b.agree, a.disagree - b.disagree, a.pass - b.pass};
 }
 
-void add_vote(Counts& c, Vote v) {
-  switch (v) {
-    case Vote::kAgree:
-      ++c.agree;
-      break;
-    case Vote::kDisagree:
-      ++c.disagree;
-      break;
-    case Vote::kPass:
-      ++c.pass;
-      break;
-  }
-}
-
 Representative representativeness(std::uint32_t s, const Counts& in, const Counts& out,
                                   bool agree) {
   Representative r;
@@ -179,6 +167,147 @@ Representative representativeness(std::uint32_t s, const Counts& in, const Count
 }
 
 }  // namespace
+
+namespace detail {
+
+void summarise_counts(const std::vector<char>& active, const std::vector<Counts>& group_counts,
+                      const std::vector<Counts>& clustered_counts, int representatives,
+                      int top_statements, Report& report) {
+  const std::size_t m = active.size();
+  const std::size_t groups = report.groups.size();
+  auto gc = [&](std::size_t g, std::size_t s) -> const Counts& { return group_counts[g * m + s]; };
+  const auto top = static_cast<std::size_t>(top_statements);
+
+  // Representative statements.
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::vector<Representative> reps;
+    for (std::size_t s = 0; s < m; ++s) {
+      if (!active[s] || gc(g, s).seen() == 0) continue;
+      const Counts& in = gc(g, s);
+      const Counts out = minus(clustered_counts[s], in);
+      const auto id = static_cast<std::uint32_t>(s);
+      Representative a = representativeness(id, in, out, true);
+      Representative d = representativeness(id, in, out, false);
+      const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
+      const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
+      if (a_ok && (!d_ok || a.metric >= d.metric)) {
+        reps.push_back(a);
+      } else if (d_ok) {
+        reps.push_back(d);
+      }
+    }
+    std::sort(reps.begin(), reps.end(), [](const Representative& x, const Representative& y) {
+      if (x.significant != y.significant) return x.significant;
+      if (x.agree != y.agree) return x.agree;
+      if (x.metric != y.metric) return x.metric > y.metric;
+      return x.statement < y.statement;
+    });
+    if (reps.size() > static_cast<std::size_t>(representatives)) {
+      reps.resize(static_cast<std::size_t>(representatives));
+    }
+    report.groups[g].representatives = std::move(reps);
+  }
+
+  // Group-informed consensus, both ways. The confidence (an erfc per group) only for the
+  // statements listed.
+  report.consensus.clear();
+  for (const bool agree : {true, false}) {
+    std::vector<std::pair<double, std::uint32_t>> list;  // (score, statement)
+    for (std::size_t s = 0; s < m; ++s) {
+      if (!active[s]) continue;
+      double score = 1;
+      bool all = true;
+      for (std::size_t g = 0; g < groups && all; ++g) {
+        const double p = agree ? pa(gc(g, s)) : pd(gc(g, s));
+        score *= p;
+        all = p > 0.5;
+      }
+      if (all) list.emplace_back(score, static_cast<std::uint32_t>(s));
+    }
+    const auto keep = std::min(list.size(), top);
+    std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+                      [](const auto& x, const auto& y) {
+                        if (x.first != y.first) return x.first > y.first;
+                        return x.second < y.second;
+                      });
+    for (std::size_t i = 0; i < keep; ++i) {
+      const auto s = list[i].second;
+      ConsensusStatement c;
+      c.statement = s;
+      c.agree = agree;
+      c.score = 1;
+      c.confidence = 1;
+      c.counts = report.statement_counts[s];
+      for (std::size_t g = 0; g < groups; ++g) {
+        const Counts& in = gc(g, s);
+        const double p = agree ? pa(in) : pd(in);
+        c.group_probability.push_back(p);
+        c.score *= p;
+        c.confidence = std::min(c.confidence, detail::normal_cdf(detail::prop_test(
+                                                  agree ? in.agree : in.disagree, in.seen())));
+      }
+      report.consensus.push_back(std::move(c));
+    }
+  }
+  // Divisive: the widest gap in agreement between two groups.
+  {
+    std::vector<DivisiveStatement> list;
+    for (std::size_t s = 0; s < m; ++s) {
+      if (!active[s]) continue;
+      std::size_t hi = groups, lo = groups;
+      for (std::size_t g = 0; g < groups; ++g) {
+        if (gc(g, s).seen() == 0) continue;
+        if (hi == groups || pa(gc(g, s)) > pa(gc(hi, s))) hi = g;
+        if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
+      }
+      if (hi == groups || hi == lo) continue;
+      DivisiveStatement d;
+      d.statement = static_cast<std::uint32_t>(s);
+      d.score = pa(gc(hi, s)) - pa(gc(lo, s));
+      d.agreeing_group = static_cast<int>(hi);
+      d.disagreeing_group = static_cast<int>(lo);
+      d.z = detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(),
+                                  gc(lo, s).seen());
+      d.confidence = detail::normal_cdf(d.z);
+      d.counts = report.statement_counts[s];
+      list.push_back(d);
+    }
+    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
+      if (x.score != y.score) return x.score > y.score;
+      return x.statement < y.statement;
+    });
+    if (list.size() > top) list.resize(top);
+    report.divisive = std::move(list);
+  }
+}
+
+void rank_bridging(const std::vector<char>& active, const Bridging& bridging, int top_statements,
+                   Report& report) {
+  const auto top = static_cast<std::size_t>(top_statements);
+  std::vector<BridgingStatement> list;
+  for (std::size_t s = 0; s < active.size(); ++s) {
+    if (!active[s] || report.statement_counts[s].seen() < kMinBridgingVotes) continue;
+    BridgingStatement b;
+    const auto e = static_cast<Eigen::Index>(s);
+    b.statement = static_cast<std::uint32_t>(s);
+    b.intercept = bridging.intercept[e];
+    b.factor = bridging.factor[e];
+    b.standard_error = bridging.standard_error[e];
+    b.bridges = b.intercept - detail::kZ90 * b.standard_error >= kBridgingIntercept;
+    b.counts = report.statement_counts[s];
+    list.push_back(b);
+  }
+  const auto keep = std::min(list.size(), top);
+  std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+                    [](const auto& x, const auto& y) {
+                      if (x.intercept != y.intercept) return x.intercept > y.intercept;
+                      return x.statement < y.statement;
+                    });
+  list.resize(keep);
+  report.bridging = std::move(list);
+}
+
+}  // namespace detail
 
 std::string group_name(int label) {
   std::string out;
@@ -201,6 +330,12 @@ std::unordered_map<std::string, int> group_labels(const VoteMatrix& votes, const
 }
 
 Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) {
+  return detail::analyse(votes, options, nullptr);
+}
+
+namespace detail {
+
+Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, Model* model) {
   VECHE_TRY(check_options(options));
   const auto active = detail::find_active(votes);
   if (active.statements < 2) {
@@ -245,7 +380,7 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) 
   const int rank = static_cast<int>(std::min<std::size_t>(
       {static_cast<std::size_t>(options.max_dimensions), active.statements, active.participants}));
   if (rank < 2) return failed_precondition("the votes support fewer than 2 dimensions");
-  const auto embedding = detail::fit_embedding(votes, active, rank, mix(options.seed, 1), threads);
+  auto embedding = detail::fit_embedding(votes, active, rank, mix(options.seed, 1), threads);
   const RowMatrix coords = detail::project(votes, active, embedding, threads);
   report.explained_variance = embedding.share;
   const int dims = options.dimensions != 0 ? std::min(options.dimensions, rank)
@@ -302,9 +437,12 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) 
   }
   const int k = candidates[best].k;
   report.silhouette = candidates[best].silhouette;
-  detail::KMeans final_fit = model_rows.size() == members.size()
-                                 ? std::move(candidates[best].fit)
-                                 : detail::refine(points, candidates[best].fit.centers);
+  // Everyone else joins the nearest centre of the sample's clustering, then a few Lloyd
+  // iterations settle the centres (50 on every participant cost more than the factorization).
+  detail::KMeans final_fit =
+      model_rows.size() == members.size()
+          ? std::move(candidates[best].fit)
+          : detail::refine(points, candidates[best].fit.centers, kFinalLloyd);
 
   // Stable labels and groups.
   const auto labels = stable_labels(votes, members, final_fit.labels, k, options.previous_groups);
@@ -342,126 +480,32 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) 
       add_vote(clustered_counts[s], c->vote);
     }
   }
-  auto gc = [&](std::size_t g, std::size_t s) -> const Counts& { return group_counts[g * m + s]; };
-
-  // Representative statements.
-  for (std::size_t g = 0; g < groups; ++g) {
-    std::vector<Representative> reps;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s] || gc(g, s).seen() == 0) continue;
-      const Counts& in = gc(g, s);
-      const Counts out = minus(clustered_counts[s], in);
-      const auto id = static_cast<std::uint32_t>(s);
-      Representative a = representativeness(id, in, out, true);
-      Representative d = representativeness(id, in, out, false);
-      const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
-      const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
-      if (a_ok && (!d_ok || a.metric >= d.metric)) {
-        reps.push_back(a);
-      } else if (d_ok) {
-        reps.push_back(d);
-      }
-    }
-    std::sort(reps.begin(), reps.end(), [](const Representative& x, const Representative& y) {
-      if (x.significant != y.significant) return x.significant;
-      if (x.agree != y.agree) return x.agree;
-      if (x.metric != y.metric) return x.metric > y.metric;
-      return x.statement < y.statement;
-    });
-    if (reps.size() > static_cast<std::size_t>(options.representatives)) {
-      reps.resize(static_cast<std::size_t>(options.representatives));
-    }
-    report.groups[g].representatives = std::move(reps);
-  }
-
-  // Group-informed consensus, both ways.
-  const auto top = static_cast<std::size_t>(options.top_statements);
-  for (const bool agree : {true, false}) {
-    std::vector<ConsensusStatement> list;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s]) continue;
-      ConsensusStatement c;
-      c.statement = static_cast<std::uint32_t>(s);
-      c.agree = agree;
-      c.score = 1;
-      c.confidence = 1;
-      c.counts = report.statement_counts[s];
-      bool all = true;
-      for (std::size_t g = 0; g < groups; ++g) {
-        const Counts& in = gc(g, s);
-        const double p = agree ? pa(in) : pd(in);
-        c.group_probability.push_back(p);
-        c.score *= p;
-        all = all && p > 0.5;
-        c.confidence = std::min(c.confidence, detail::normal_cdf(detail::prop_test(
-                                                  agree ? in.agree : in.disagree, in.seen())));
-      }
-      if (all) list.push_back(std::move(c));
-    }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    for (auto& c : list) report.consensus.push_back(std::move(c));
-  }
+  summarise_counts(active.statement, group_counts, clustered_counts, options.representatives,
+                   options.top_statements, report);
 
   // Bridging (Community Notes).
-  const auto bridging = detail::fit_bridging(votes, active, std::min(dims, kMaxBridgingFactors),
-                                             mix(options.seed, 4), threads);
-  {
-    std::vector<BridgingStatement> list;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s] || report.statement_counts[s].seen() < kMinBridgingVotes) continue;
-      BridgingStatement b;
-      const auto e = static_cast<Eigen::Index>(s);
-      b.statement = static_cast<std::uint32_t>(s);
-      b.intercept = bridging.intercept[e];
-      b.factor = bridging.factor[e];
-      b.standard_error = bridging.standard_error[e];
-      b.bridges = b.intercept - detail::kZ90 * b.standard_error >= kBridgingIntercept;
-      b.counts = report.statement_counts[s];
-      list.push_back(b);
-    }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.intercept != y.intercept) return x.intercept > y.intercept;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    report.bridging = std::move(list);
-  }
+  auto bridging = detail::fit_bridging(votes, active, std::min(dims, kMaxBridgingFactors),
+                                       mix(options.seed, 4), threads);
+  rank_bridging(active.statement, bridging, options.top_statements, report);
 
-  // Divisive: the widest gap in agreement between two groups.
-  {
-    std::vector<DivisiveStatement> list;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s]) continue;
-      std::size_t hi = groups, lo = groups;
-      for (std::size_t g = 0; g < groups; ++g) {
-        if (gc(g, s).seen() == 0) continue;
-        if (hi == groups || pa(gc(g, s)) > pa(gc(hi, s))) hi = g;
-        if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
-      }
-      if (hi == groups || hi == lo) continue;
-      DivisiveStatement d;
-      d.statement = static_cast<std::uint32_t>(s);
-      d.score = pa(gc(hi, s)) - pa(gc(lo, s));
-      d.agreeing_group = static_cast<int>(hi);
-      d.disagreeing_group = static_cast<int>(lo);
-      d.z = detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(),
-                                  gc(lo, s).seen());
-      d.confidence = detail::normal_cdf(d.z);
-      d.counts = report.statement_counts[s];
-      list.push_back(d);
+  if (model != nullptr) {
+    model->active = active;
+    model->min_votes = min_votes;
+    model->embedding = std::move(embedding);
+    model->dimensions = dims;
+    model->centers.resize(k, dims);
+    for (int c = 0; c < k; ++c) {
+      model->centers.row(group_of_cluster[static_cast<std::size_t>(c)]) = final_fit.centers.row(c);
     }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    report.divisive = std::move(list);
+    model->group_counts = std::move(group_counts);
+    model->clustered_counts = std::move(clustered_counts);
+    model->bridging = std::move(bridging);
+    model->representatives = options.representatives;
+    model->top_statements = options.top_statements;
   }
   return report;
 }
+
+}  // namespace detail
 
 }  // namespace veche::consensus

@@ -7,25 +7,8 @@ namespace veche::consensus::detail {
 
 namespace {
 
-// Community Notes' regularization (scoring/matrix_factorization): factors 0.03, intercepts
-// five times harder, each on the mean of the squared parameters next to the mean squared
-// error. Multiplied by (ratings / parameters) they become penalties on the sum of squared
-// errors, which the closed-form solves below use.
-constexpr double kFactorLambda = 0.03;
-constexpr double kInterceptLambda = 5 * kFactorLambda;
+// Alternating sweeps; the intercepts settle within a few (docs/benchmarks.md).
 constexpr int kIterations = 20;
-
-double rating(Vote v) {
-  switch (v) {
-    case Vote::kAgree:
-      return 1.0;
-    case Vote::kPass:
-      return 0.5;
-    case Vote::kDisagree:
-      return 0.0;
-  }
-  return 0.5;
-}
 
 }  // namespace
 
@@ -56,40 +39,53 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   double mu = 0;
   for (std::size_t s = 0; s < m; ++s) {
     if (!active.statement[s]) continue;
-    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) mu += rating(c->vote);
+    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) mu += bridging_rating(c->vote);
   }
   mu /= ratings;
 
   // One side's ridge solve: the other side's intercept is moved to the target, its factors are
-  // the regressors, and a constant 1 stands for this side's intercept.
+  // the regressors, and a constant 1 stands for this side's intercept. Per row it also keeps
+  // the sum and the sum of squares of the residuals (from the normal equations, O(d^2) per
+  // row instead of another pass over the votes).
+  std::vector<double> resid_sum(std::max(n, m)), resid_sq(std::max(n, m));
   auto solve_side = [&](std::size_t rows, const RowMatrix& other, RowMatrix& mine, double per_row,
                         auto begin, auto end, auto usable) {
     parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
       Eigen::MatrixXd a(d + 1, d + 1);
-      Eigen::VectorXd b(d + 1), x(d + 1);
+      Eigen::MatrixXd plain(d + 1, d + 1);
+      Eigen::VectorXd b(d + 1), x(d + 1), z(d + 1), w(d + 1);
       Eigen::LDLT<Eigen::MatrixXd> ldlt(d + 1);
       for (std::size_t i = lo; i < hi; ++i) {
         a.setZero();
         b.setZero();
+        double yy = 0;
         bool any = false;
         for (auto c = begin(i); c != end(i); ++c) {
           if (!usable(i, *c)) continue;
-          const auto o = other.row(c->index);
+          const double* o = other.row(c->index).data();
           x[0] = 1;
-          x.tail(d) = o.tail(d).transpose();
-          const double y = rating(c->vote) - mu - o[0];
+          for (int k = 1; k <= d; ++k) x[k] = o[k];
+          const double y = bridging_rating(c->vote) - mu - o[0];
           accumulate(a, b, x.data(), y);
+          yy += y * y;
           any = true;
         }
         auto row = mine.row(static_cast<Eigen::Index>(i));
         if (!any) {
           row.setZero();
+          resid_sum[i] = resid_sq[i] = 0;
           continue;
         }
+        plain = a.selfadjointView<Eigen::Lower>();
         a(0, 0) += kInterceptLambda * per_row;
         for (int k = 1; k <= d; ++k) a(k, k) += kFactorLambda * per_row;
         ldlt.compute(a);
-        row = ldlt.solve(b).transpose();
+        z = ldlt.solve(b);
+        row = z.transpose();
+        // sum (y - z.x) = b0 - (A z)_0; sum (y - z.x)^2 = yy - 2 z.b + z^T A z (A unpenalized).
+        resid_sum[i] = b[0] - plain.row(0).dot(z);
+        w.noalias() = plain * z;
+        resid_sq[i] = yy - 2 * z.dot(b) + z.dot(w);
       }
     });
   };
@@ -103,35 +99,25 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   auto col_usable = [&](std::size_t s, const VoteMatrix::Cell&) {
     return active.statement[s] != 0;
   };
-  auto predict = [&](std::size_t p, std::size_t s) {
-    const auto u = pu.row(static_cast<Eigen::Index>(p));
-    const auto v = ps.row(static_cast<Eigen::Index>(s));
-    return mu + u[0] + v[0] + u.tail(d).dot(v.tail(d));
-  };
 
+  double sq = 0;  // sum of squared residuals at the final parameters
   for (int it = 0; it < kIterations; ++it) {
     solve_side(n, ps, pu, per_participant, rb, re, row_usable);
     solve_side(m, pu, ps, per_statement, cb, ce, col_usable);
     // The global mean carries the intercepts' penalty once: it is the mean residual.
-    double resid = 0;
+    double s1 = 0, s2 = 0;
     for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s]) continue;
-      for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) {
-        resid += rating(c->vote) - (predict(c->index, s) - mu);
-      }
+      s1 += resid_sum[s];
+      s2 += resid_sq[s];
     }
-    mu = resid / (ratings + kInterceptLambda);
+    const double next = (s1 + mu * ratings) / (ratings + kInterceptLambda);
+    // The residuals move by (mu - next) each when mu becomes next.
+    const double delta = mu - next;
+    sq = s2 + 2 * delta * s1 + ratings * delta * delta;
+    mu = next;
   }
 
   // The intercept's standard error treats the other parameters as known.
-  double sq = 0;
-  for (std::size_t s = 0; s < m; ++s) {
-    if (!active.statement[s]) continue;
-    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) {
-      const double e = rating(c->vote) - predict(c->index, s);
-      sq += e * e;
-    }
-  }
   const double sigma2 = sq / ratings;
   for (std::size_t s = 0; s < m; ++s) {
     if (!active.statement[s]) continue;
@@ -142,6 +128,11 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
     out.standard_error[e] = std::sqrt(sigma2 / (k + kInterceptLambda * per_statement));
   }
   out.mu = mu;
+  out.sigma2 = sigma2;
+  out.per_participant = per_participant;
+  out.per_statement = per_statement;
+  out.participants = std::move(pu);
+  out.statements = std::move(ps);
   return out;
 }
 

@@ -236,6 +236,9 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
   std::size_t votes = 0;
   std::size_t participants = 0;
   std::size_t statements = 0;
+  std::string last_voter;
+  std::uint32_t last_p = 0;
+  bool have_last = false;
   for (;;) {
     VECHE_ASSIGN_OR_RETURN(const bool any, reader.next(fields, line));
     if (!any) break;
@@ -245,7 +248,10 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
     }
     const auto voter = core::trim(fields[static_cast<std::size_t>(c_voter)]);
     const auto comment = core::trim(fields[static_cast<std::size_t>(c_comment)]);
-    VECHE_TRY(check_id(voter, "voter-id", line));
+    // Exports list a voter's votes together more often than not: the same id as on the line
+    // before was checked and interned there.
+    const bool same_voter = have_last && voter == last_voter;
+    if (!same_voter) VECHE_TRY(check_id(voter, "voter-id", line));
     VECHE_TRY(check_id(comment, "comment-id", line));
     VECHE_ASSIGN_OR_RETURN(const Vote v,
                            parse_vote(fields[static_cast<std::size_t>(c_vote)], line));
@@ -269,7 +275,12 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
       return too_large("line " + std::to_string(line) + ": more than " +
                        std::to_string(limits.max_votes) + " votes");
     }
-    const auto p = builder.participant(voter);
+    const auto p = same_voter ? last_p : builder.participant(voter);
+    if (!same_voter) {
+      last_voter.assign(voter);
+      last_p = p;
+      have_last = true;
+    }
     const auto s = builder.statement(comment);
     participants = std::max<std::size_t>(participants, p + 1u);
     statements = std::max<std::size_t>(statements, s + 1u);

@@ -76,10 +76,22 @@ struct KMeans {
 };
 // k-means++ seeding from `seed`, `restarts` runs, the lowest inertia kept.
 KMeans kmeans(const RowMatrix& points, int k, std::uint64_t seed, int restarts);
-// Lloyd iterations from given centres.
-KMeans refine(const RowMatrix& points, RowMatrix centers);
+// At most `max_iterations` Lloyd iterations from given centres (then a final assignment).
+KMeans refine(const RowMatrix& points, RowMatrix centers, int max_iterations);
 // Mean silhouette of `labels` over `points` (every row is used; pass a sample for speed).
 double silhouette(const RowMatrix& points, const std::vector<int>& labels, int k);
+
+// Community Notes' regularization (scoring/matrix_factorization): factors 0.03, intercepts
+// five times harder, each on the mean of the squared parameters next to the mean squared
+// error. Multiplied by (ratings / parameters) they become penalties on the sum of squared
+// errors, which the closed-form solves use.
+inline constexpr double kFactorLambda = 0.03;
+inline constexpr double kInterceptLambda = 5 * kFactorLambda;
+
+// The rating scale of the bridging factorization: agree 1, pass 1/2, disagree 0.
+inline double bridging_rating(Vote v) {
+  return v == Vote::kAgree ? 1.0 : v == Vote::kDisagree ? 0.0 : 0.5;
+}
 
 // Community Notes style factorization of ratings (agree 1, pass 1/2, disagree 0):
 // rating ~ mu + i_participant + i_statement + f_participant . f_statement, with `factors`
@@ -89,9 +101,48 @@ struct Bridging {
   Eigen::VectorXd factor;          // per statement: length of its factor vector
   Eigen::VectorXd standard_error;  // per statement, of the intercept
   double mu = 0;
+  // What an incremental update needs: the fitted parameters (column 0 the intercept, then the
+  // factors), the residual variance and the regularization scales.
+  RowMatrix participants;
+  RowMatrix statements;
+  double sigma2 = 0;
+  double per_participant = 0;
+  double per_statement = 0;
 };
 Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors,
                       std::uint64_t seed, int threads);
+
+// What the full analysis leaves behind for incremental updates (LiveAnalysis): the statement
+// side of every fit, the group centres and the vote counts per group.
+struct Model {
+  Active active;
+  std::uint32_t min_votes = 0;  // fewer active votes: mapped but not grouped
+  Embedding embedding;
+  int dimensions = 0;
+  RowMatrix centers;                     // per group (Report::groups order) x dimensions
+  std::vector<Counts> group_counts;      // [group * statements + statement]
+  std::vector<Counts> clustered_counts;  // per statement, over everyone grouped
+  Bridging bridging;
+  int representatives = 0;
+  int top_statements = 0;
+};
+
+// analyse(), also filling `model` when it is not null.
+Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, Model* model);
+
+// The parts of the report that follow from the counts: each group's representative
+// statements, consensus and divisive statements.
+void summarise_counts(const std::vector<char>& active, const std::vector<Counts>& group_counts,
+                      const std::vector<Counts>& clustered_counts, int representatives,
+                      int top_statements, Report& report);
+// The bridging list from the fitted intercepts.
+void rank_bridging(const std::vector<char>& active, const Bridging& bridging, int top_statements,
+                   Report& report);
+
+inline void add_vote(Counts& c, Vote v, int sign = 1) {
+  auto& field = v == Vote::kAgree ? c.agree : v == Vote::kDisagree ? c.disagree : c.pass;
+  field = static_cast<std::uint32_t>(static_cast<int>(field) + sign);
+}
 
 // Normal upper tail helpers.
 double normal_cdf(double z);

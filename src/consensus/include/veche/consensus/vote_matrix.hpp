@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -84,8 +85,16 @@ class VoteMatrixBuilder {
     std::uint32_t statement;
     Vote vote;
   };
-  std::unordered_map<std::string, std::uint32_t> participant_index_;
-  std::unordered_map<std::string, std::uint32_t> statement_index_;
+  // Looked up by string_view without building a string (the parse does this once per vote).
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using IdIndex = std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>>;
+  IdIndex participant_index_;
+  IdIndex statement_index_;
   std::vector<std::string> participants_;
   std::vector<std::string> statements_;
   std::vector<bool> moderated_;
