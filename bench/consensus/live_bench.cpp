@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -54,10 +53,10 @@ int main(int argc, char** argv) {
   Clock clock;
   std::string text;
   {
-    std::ifstream in(argv[1], std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = std::move(s).str();
+    std::ifstream in(argv[1], std::ios::binary | std::ios::ate);
+    text.resize(static_cast<std::size_t>(in.tellg()));
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
   }
   clock.lap("read");
   VoteMatrixBuilder builder;
@@ -82,6 +81,16 @@ int main(int argc, char** argv) {
   std::printf("participants %zu statements %zu votes %zu groups %zu dimensions %d\n",
               report.participants, report.statements, report.votes, report.groups.size(),
               report.dimensions);
+
+  std::printf("group sizes");
+  for (const auto& g : report.groups) std::printf(" %zu", g.size);
+  std::printf("\nconsensus");
+  for (const auto& c : report.consensus) std::printf(" %s%s", c.agree ? "+" : "-", live.votes().statement_id(c.statement).c_str());
+  std::printf("\nbridging");
+  for (const auto& b : report.bridging) std::printf(" %s(%.3f)", live.votes().statement_id(b.statement).c_str(), b.intercept);
+  std::printf("\nexplained");
+  for (const double x : report.explained_variance) std::printf(" %.3f", x);
+  std::printf("\n");
 
   std::vector<std::uint32_t> active;
   for (std::size_t s = 0; s < report.statement_counts.size(); ++s) {

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <unordered_map>
 
 #include "synthetic.hpp"
@@ -111,15 +110,8 @@ TEST(LiveAnalysis, GroupsAndListsStayCloseToAFullRecompute) {
   ASSERT_FALSE(full.consensus.empty());
   EXPECT_EQ(votes.statement_id(live.consensus.front().statement), b.planted.consensus_id);
   EXPECT_EQ(votes.statement_id(full.consensus.front().statement), b.planted.consensus_id);
-  // The map moves little: positions against the full recompute's, relative to their spread.
-  double diff = 0, spread = 0;
-  for (std::size_t p = 0; p < votes.participant_count(); ++p) {
-    for (int k = 0; k < 2; ++k) {
-      diff += std::pow(live.map[p][static_cast<std::size_t>(k)] - full.map[p][static_cast<std::size_t>(k)], 2);
-      spread += std::pow(full.map[p][static_cast<std::size_t>(k)], 2);
-    }
-  }
-  EXPECT_LT(std::sqrt(diff / spread), 0.1);
+  // The map is not compared: a full recompute may turn axes of nearly equal variance (as in
+  // Pol.is); between recomputes positions follow the fixed components (next test).
 }
 
 TEST(LiveAnalysis, ANewcomerWhoVotesLikeACampJoinsItsGroup) {

@@ -178,34 +178,49 @@ void summarise_counts(const std::vector<char>& active, const std::vector<Counts>
   auto gc = [&](std::size_t g, std::size_t s) -> const Counts& { return group_counts[g * m + s]; };
   const auto top = static_cast<std::size_t>(top_statements);
 
-  // Representative statements.
+  // Representative statements. Only the listed ones are kept whole: a live update runs this
+  // for every vote, and sorting every statement's full record took most of its time.
+  struct Key {
+    bool significant;
+    bool agree;
+    double metric;
+    std::uint32_t statement;
+  };
+  auto before = [](const Key& x, const Key& y) {
+    if (x.significant != y.significant) return x.significant;
+    if (x.agree != y.agree) return x.agree;
+    if (x.metric != y.metric) return x.metric > y.metric;
+    return x.statement < y.statement;
+  };
+  std::vector<Key> keys;
+  keys.reserve(m);
   for (std::size_t g = 0; g < groups; ++g) {
-    std::vector<Representative> reps;
+    keys.clear();
     for (std::size_t s = 0; s < m; ++s) {
       if (!active[s] || gc(g, s).seen() == 0) continue;
       const Counts& in = gc(g, s);
       const Counts out = minus(clustered_counts[s], in);
       const auto id = static_cast<std::uint32_t>(s);
-      Representative a = representativeness(id, in, out, true);
-      Representative d = representativeness(id, in, out, false);
+      const Representative a = representativeness(id, in, out, true);
+      const Representative d = representativeness(id, in, out, false);
       const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
       const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
       if (a_ok && (!d_ok || a.metric >= d.metric)) {
-        reps.push_back(a);
+        keys.push_back(Key{a.significant, true, a.metric, id});
       } else if (d_ok) {
-        reps.push_back(d);
+        keys.push_back(Key{d.significant, false, d.metric, id});
       }
     }
-    std::sort(reps.begin(), reps.end(), [](const Representative& x, const Representative& y) {
-      if (x.significant != y.significant) return x.significant;
-      if (x.agree != y.agree) return x.agree;
-      if (x.metric != y.metric) return x.metric > y.metric;
-      return x.statement < y.statement;
-    });
-    if (reps.size() > static_cast<std::size_t>(representatives)) {
-      reps.resize(static_cast<std::size_t>(representatives));
+    const auto keep = std::min(keys.size(), static_cast<std::size_t>(representatives));
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(),
+                      before);
+    auto& reps = report.groups[g].representatives;
+    reps.clear();
+    for (std::size_t i = 0; i < keep; ++i) {
+      const auto s = keys[i].statement;
+      reps.push_back(
+          representativeness(s, gc(g, s), minus(clustered_counts[s], gc(g, s)), keys[i].agree));
     }
-    report.groups[g].representatives = std::move(reps);
   }
 
   // Group-informed consensus, both ways. The confidence (an erfc per group) only for the
@@ -251,7 +266,12 @@ void summarise_counts(const std::vector<char>& active, const std::vector<Counts>
   }
   // Divisive: the widest gap in agreement between two groups.
   {
-    std::vector<DivisiveStatement> list;
+    struct Gap {
+      double score;
+      std::uint32_t statement;
+      std::uint32_t hi, lo;
+    };
+    std::vector<Gap> gaps;
     for (std::size_t s = 0; s < m; ++s) {
       if (!active[s]) continue;
       std::size_t hi = groups, lo = groups;
@@ -261,23 +281,29 @@ void summarise_counts(const std::vector<char>& active, const std::vector<Counts>
         if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
       }
       if (hi == groups || hi == lo) continue;
+      gaps.push_back(Gap{pa(gc(hi, s)) - pa(gc(lo, s)), static_cast<std::uint32_t>(s),
+                         static_cast<std::uint32_t>(hi), static_cast<std::uint32_t>(lo)});
+    }
+    const auto keep = std::min(gaps.size(), top);
+    std::partial_sort(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(keep), gaps.end(),
+                      [](const Gap& x, const Gap& y) {
+                        if (x.score != y.score) return x.score > y.score;
+                        return x.statement < y.statement;
+                      });
+    report.divisive.clear();
+    for (std::size_t i = 0; i < keep; ++i) {
+      const auto& [score, s, hi, lo] = gaps[i];
       DivisiveStatement d;
-      d.statement = static_cast<std::uint32_t>(s);
-      d.score = pa(gc(hi, s)) - pa(gc(lo, s));
+      d.statement = s;
+      d.score = score;
       d.agreeing_group = static_cast<int>(hi);
       d.disagreeing_group = static_cast<int>(lo);
       d.z = detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(),
                                   gc(lo, s).seen());
       d.confidence = detail::normal_cdf(d.z);
       d.counts = report.statement_counts[s];
-      list.push_back(d);
+      report.divisive.push_back(d);
     }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    report.divisive = std::move(list);
   }
 }
 
@@ -485,7 +511,7 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, 
 
   // Bridging (Community Notes).
   auto bridging = detail::fit_bridging(votes, active, std::min(dims, kMaxBridgingFactors),
-                                       mix(options.seed, 4), threads);
+                                       mix(options.seed, 4), threads, &embedding);
   rank_bridging(active.statement, bridging, options.top_statements, report);
 
   if (model != nullptr) {

@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <cstdio>
+#include <cstdlib>
 
 #include "internal.hpp"
 
@@ -7,13 +10,16 @@ namespace veche::consensus::detail {
 
 namespace {
 
-// Alternating sweeps; the intercepts settle within a few (docs/benchmarks.md).
-constexpr int kIterations = 20;
+// Alternating sweeps from the embedding's axes: the fit settles within a few
+// (docs/benchmarks.md); stop when a sweep improves it by less than kTolerance.
+constexpr int kMinIterations = 3;
+constexpr int kMaxIterations = 10;
+constexpr double kTolerance = 1e-3;
 
 }  // namespace
 
 Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors,
-                      std::uint64_t seed, int threads) {
+                      std::uint64_t seed, int threads, const Embedding* start) {
   const auto n = votes.participant_count();
   const auto m = votes.statement_count();
   const int d = std::max(factors, 1);
@@ -31,10 +37,18 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   // Column 0 of each parameter row is the intercept, columns 1..d the factors.
   RowMatrix pu = RowMatrix::Zero(static_cast<Eigen::Index>(n), d + 1);
   RowMatrix ps = RowMatrix::Zero(static_cast<Eigen::Index>(m), d + 1);
+  // Warm start: the statements' factors from the embedding's leading components (the same
+  // opinion axes), scaled to entries about 1/2; random when there are fewer components.
   core::SeededRandom random(seed ^ 0xc2b2ae3d27d4eb4fULL);
+  const double scale = 0.5 * std::sqrt(std::max<double>(1.0, static_cast<double>(active.statements)));
   for (std::size_t s = 0; s < m; ++s) {
     if (!active.statement[s]) continue;
-    for (int k = 1; k <= d; ++k) ps(static_cast<Eigen::Index>(s), k) = 0.1 * normal(random);
+    const auto e = static_cast<Eigen::Index>(s);
+    for (int k = 1; k <= d; ++k) {
+      ps(e, k) = start != nullptr && k <= start->components.cols()
+                     ? scale * start->components(e, k - 1)
+                     : 0.1 * normal(random);
+    }
   }
   double mu = 0;
   for (std::size_t s = 0; s < m; ++s) {
@@ -101,7 +115,8 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   };
 
   double sq = 0;  // sum of squared residuals at the final parameters
-  for (int it = 0; it < kIterations; ++it) {
+  double last_sq = std::numeric_limits<double>::infinity();
+  for (int it = 0; it < kMaxIterations; ++it) {
     solve_side(n, ps, pu, per_participant, rb, re, row_usable);
     solve_side(m, pu, ps, per_statement, cb, ce, col_usable);
     // The global mean carries the intercepts' penalty once: it is the mean residual.
@@ -115,6 +130,14 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
     const double delta = mu - next;
     sq = s2 + 2 * delta * s1 + ratings * delta * delta;
     mu = next;
+    // Stop once a sweep lowers the squared error by less than kTolerance of it.
+    if (it >= kMinIterations - 1 && last_sq - sq <= kTolerance * last_sq) break;
+    last_sq = sq;
+    if (std::getenv("VECHE_TRACE")) {
+      double i0 = 0;
+      for (Eigen::Index t = 0; t < std::min<Eigen::Index>(5, ps.rows()); ++t) i0 += ps(t, 0);
+      std::fprintf(stderr, "cn %d sq %.8g mu %.6g i0..4 %.6g\n", it, sq, mu, i0);
+    }
   }
 
   // The intercept's standard error treats the other parameters as known.

@@ -109,8 +109,9 @@ struct Bridging {
   double per_participant = 0;
   double per_statement = 0;
 };
+// `start`: the embedding whose leading components start the statements' factors (or null).
 Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors,
-                      std::uint64_t seed, int threads);
+                      std::uint64_t seed, int threads, const Embedding* start = nullptr);
 
 // What the full analysis leaves behind for incremental updates (LiveAnalysis): the statement
 // side of every fit, the group centres and the vote counts per group.
