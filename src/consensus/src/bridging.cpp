@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <limits>
 #include <cstdio>
 #include <cstdlib>
@@ -62,13 +63,16 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   // the sum and the sum of squares of the residuals (from the normal equations, O(d^2) per
   // row instead of another pass over the votes).
   std::vector<double> resid_sum(std::max(n, m)), resid_sq(std::max(n, m));
-  auto solve_side = [&](std::size_t rows, const RowMatrix& other, RowMatrix& mine, double per_row,
-                        auto begin, auto end, auto usable) {
+  // Fixed-size systems (d + 1 = D unknowns) so that nothing is allocated or copied per row.
+  auto solve_fixed = [&]<int D>(std::integral_constant<int, D>, std::size_t rows,
+                                const RowMatrix& other, RowMatrix& mine, double per_row,
+                                auto begin, auto end, auto usable) {
+    using Matrix = Eigen::Matrix<double, D, D>;
+    using Vector = Eigen::Matrix<double, D, 1>;
     parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
-      Eigen::MatrixXd a(d + 1, d + 1);
-      Eigen::MatrixXd plain(d + 1, d + 1);
-      Eigen::VectorXd b(d + 1), x(d + 1), z(d + 1), w(d + 1);
-      Eigen::LDLT<Eigen::MatrixXd> ldlt(d + 1);
+      Matrix a = Matrix::Zero(d + 1, d + 1), plain(d + 1, d + 1);
+      Vector b(d + 1), x(d + 1), z(d + 1);
+      Eigen::LDLT<Matrix> ldlt(d + 1);
       for (std::size_t i = lo; i < hi; ++i) {
         a.setZero();
         b.setZero();
@@ -80,7 +84,10 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
           x[0] = 1;
           for (int k = 1; k <= d; ++k) x[k] = o[k];
           const double y = bridging_rating(c->vote) - mu - o[0];
-          accumulate(a, b, x.data(), y);
+          for (int j = 0; j <= d; ++j) {
+            for (int k = j; k <= d; ++k) a(k, j) += x[k] * x[j];
+            b[j] += y * x[j];
+          }
           yy += y * y;
           any = true;
         }
@@ -90,7 +97,7 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
           resid_sum[i] = resid_sq[i] = 0;
           continue;
         }
-        plain = a.selfadjointView<Eigen::Lower>();
+        plain = a.template selfadjointView<Eigen::Lower>();
         a(0, 0) += kInterceptLambda * per_row;
         for (int k = 1; k <= d; ++k) a(k, k) += kFactorLambda * per_row;
         ldlt.compute(a);
@@ -98,10 +105,29 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
         row = z.transpose();
         // sum (y - z.x) = b0 - (A z)_0; sum (y - z.x)^2 = yy - 2 z.b + z^T A z (A unpenalized).
         resid_sum[i] = b[0] - plain.row(0).dot(z);
-        w.noalias() = plain * z;
-        resid_sq[i] = yy - 2 * z.dot(b) + z.dot(w);
+        resid_sq[i] = yy - 2 * z.dot(b) + z.dot(plain * z);
       }
     });
+  };
+  auto solve_side = [&](std::size_t rows, const RowMatrix& other, RowMatrix& mine, double per_row,
+                        auto begin, auto end, auto usable) {
+    switch (d + 1) {
+      case 2:
+        return solve_fixed(std::integral_constant<int, 2>{}, rows, other, mine, per_row, begin,
+                           end, usable);
+      case 3:
+        return solve_fixed(std::integral_constant<int, 3>{}, rows, other, mine, per_row, begin,
+                           end, usable);
+      case 4:
+        return solve_fixed(std::integral_constant<int, 4>{}, rows, other, mine, per_row, begin,
+                           end, usable);
+      case 5:
+        return solve_fixed(std::integral_constant<int, 5>{}, rows, other, mine, per_row, begin,
+                           end, usable);
+      default:
+        return solve_fixed(std::integral_constant<int, Eigen::Dynamic>{}, rows, other, mine,
+                           per_row, begin, end, usable);
+    }
   };
   auto rb = [&](std::size_t p) { return votes.row_begin(p); };
   auto re = [&](std::size_t p) { return votes.row_end(p); };

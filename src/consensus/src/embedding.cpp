@@ -70,7 +70,7 @@ constexpr double kLambda = 1.0;  // ridge on both sides: a prior of one vote's w
 // leading components (the ones clustering uses) settle within a few, and later sweeps mostly
 // fit noise into the weakest (docs/benchmarks.md).
 constexpr int kPowerIterations = 3;
-constexpr int kMaxIterations = 6;
+constexpr int kMaxIterations = 4;
 constexpr double kTolerance = 2e-3;
 
 // a(lower triangle) += v v^T, b += y v, for R = r known at compile time (unrolled) or not.
@@ -230,7 +230,8 @@ Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank,
 
   std::vector<double> row_fit(n), col_fit(m);
   double previous = std::numeric_limits<double>::infinity();
-  for (int it = 0; it < kMaxIterations; ++it) {
+  const int max_it = std::getenv("VECHE_ALS") ? std::atoi(std::getenv("VECHE_ALS")) : kMaxIterations;
+  for (int it = 0; it < max_it; ++it) {
     solve_side(n, v, u, row_fit, threads, rb, re, row_value);
     // The objective at (new U, current V), summed in index order whatever the threads.
     double loss = total + kLambda * v.squaredNorm();

@@ -74,6 +74,8 @@ class VoteMatrixBuilder {
   void moderate_out(std::string_view statement_id);
 
   std::size_t vote_count() const { return entries_.size(); }
+  // Room for this many votes in all (an estimate; saves the copies of a growing buffer).
+  void reserve(std::size_t votes) { entries_.reserve(votes); }
 
   // kInvalidArgument when an id is empty; kTooLarge above 2^32 - 1 votes.
   Result<VoteMatrix> build() const;
