@@ -85,9 +85,11 @@ int main(int argc, char** argv) {
   std::printf("group sizes");
   for (const auto& g : report.groups) std::printf(" %zu", g.size);
   std::printf("\nconsensus");
-  for (const auto& c : report.consensus) std::printf(" %s%s", c.agree ? "+" : "-", live.votes().statement_id(c.statement).c_str());
+  for (const auto& c : report.consensus)
+    std::printf(" %s%s", c.agree ? "+" : "-", live.votes().statement_id(c.statement).c_str());
   std::printf("\nbridging");
-  for (const auto& b : report.bridging) std::printf(" %s(%.3f)", live.votes().statement_id(b.statement).c_str(), b.intercept);
+  for (const auto& b : report.bridging)
+    std::printf(" %s(%.3f)", live.votes().statement_id(b.statement).c_str(), b.intercept);
   std::printf("\nexplained");
   for (const double x : report.explained_variance) std::printf(" %.3f", x);
   std::printf("\n");

@@ -140,7 +140,8 @@ TEST(LiveAnalysis, BridgingScoreOfTheVotedStatementFollows) {
   Both b;
   // Many more agree votes on the bridging statement: its intercept rises in both.
   const auto& ids = b.planted.participant_ids;
-  for (std::size_t i = 0; i < ids.size(); i += 2) b.add(ids[i], b.planted.bridging_id, Vote::kAgree);
+  for (std::size_t i = 0; i < ids.size(); i += 2)
+    b.add(ids[i], b.planted.bridging_id, Vote::kAgree);
   const auto [votes, full] = b.full();
   const auto s = static_cast<std::uint32_t>(votes.find_statement(b.planted.bridging_id));
   auto intercept = [&](const Report& r) {
@@ -157,7 +158,8 @@ TEST(LiveAnalysis, BridgingScoreOfTheVotedStatementFollows) {
 TEST(LiveAnalysis, VotesOnStatementsOutsideTheFullAnalysisWait) {
   Both b;
   const auto before = b.live.report().statement_counts;
-  EXPECT_FALSE(b.live.add_vote(b.planted.participant_ids[0], "a new statement", Vote::kAgree).value());
+  EXPECT_FALSE(
+      b.live.add_vote(b.planted.participant_ids[0], "a new statement", Vote::kAgree).value());
   EXPECT_EQ(b.live.votes_added(), 0u);
   EXPECT_EQ(b.live.participant_count(), b.live.votes().participant_count());
   EXPECT_EQ(b.live.add_vote("", "1", Vote::kAgree).error().code, ErrorCode::kInvalidArgument);

@@ -172,14 +172,67 @@ namespace detail {
 
 void summarise_counts(const std::vector<char>& active, const std::vector<Counts>& group_counts,
                       const std::vector<Counts>& clustered_counts, int representatives,
-                      int top_statements, Report& report) {
+                      int top_statements, Report& report, Summary& summary,
+                      const std::vector<std::uint32_t>* changed) {
   const std::size_t m = active.size();
   const std::size_t groups = report.groups.size();
   auto gc = [&](std::size_t g, std::size_t s) -> const Counts& { return group_counts[g * m + s]; };
   const auto top = static_cast<std::size_t>(top_statements);
 
-  // Representative statements. Only the listed ones are kept whole: a live update runs this
-  // for every vote, and sorting every statement's full record took most of its time.
+  // Per statement: the best direction for each group, the consensus scores and the widest gap.
+  // A live update recomputes only the statements whose counts changed; the lists below are
+  // then chosen by comparisons alone.
+  auto score = [&](std::size_t s) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      Summary::Lean& lean = summary.lean[g * m + s];
+      lean = Summary::Lean{};
+      if (!active[s] || gc(g, s).seen() == 0) continue;
+      const Counts& in = gc(g, s);
+      const Counts out = minus(clustered_counts[s], in);
+      const auto id = static_cast<std::uint32_t>(s);
+      const Representative a = representativeness(id, in, out, true);
+      const Representative d = representativeness(id, in, out, false);
+      const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
+      const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
+      if (a_ok && (!d_ok || a.metric >= d.metric)) {
+        lean = Summary::Lean{true, a.significant, true, a.metric};
+      } else if (d_ok) {
+        lean = Summary::Lean{true, d.significant, false, d.metric};
+      }
+    }
+    for (const bool agree : {true, false}) {
+      double product = 1;
+      bool all = active[s] != 0;
+      for (std::size_t g = 0; g < groups && all; ++g) {
+        const double p = agree ? pa(gc(g, s)) : pd(gc(g, s));
+        product *= p;
+        all = p > 0.5;
+      }
+      (agree ? summary.agree : summary.disagree)[s] = all ? product : -1;
+    }
+    Summary::Gap& gap = summary.gap[s];
+    gap = Summary::Gap{};
+    if (!active[s]) return;
+    std::size_t hi = groups, lo = groups;
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (gc(g, s).seen() == 0) continue;
+      if (hi == groups || pa(gc(g, s)) > pa(gc(hi, s))) hi = g;
+      if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
+    }
+    if (hi == groups || hi == lo) return;
+    gap = Summary::Gap{pa(gc(hi, s)) - pa(gc(lo, s)), static_cast<int>(hi), static_cast<int>(lo)};
+  };
+  if (changed == nullptr || summary.gap.size() != m) {
+    summary.lean.assign(groups * m, Summary::Lean{});
+    summary.agree.assign(m, -1);
+    summary.disagree.assign(m, -1);
+    summary.gap.assign(m, Summary::Gap{});
+    for (std::size_t s = 0; s < m; ++s) score(s);
+  } else {
+    for (const auto s : *changed) score(s);
+  }
+
+  // Representative statements, significant first, then agreements, then by metric.
   struct Key {
     bool significant;
     bool agree;
@@ -197,18 +250,10 @@ void summarise_counts(const std::vector<char>& active, const std::vector<Counts>
   for (std::size_t g = 0; g < groups; ++g) {
     keys.clear();
     for (std::size_t s = 0; s < m; ++s) {
-      if (!active[s] || gc(g, s).seen() == 0) continue;
-      const Counts& in = gc(g, s);
-      const Counts out = minus(clustered_counts[s], in);
-      const auto id = static_cast<std::uint32_t>(s);
-      const Representative a = representativeness(id, in, out, true);
-      const Representative d = representativeness(id, in, out, false);
-      const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
-      const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
-      if (a_ok && (!d_ok || a.metric >= d.metric)) {
-        keys.push_back(Key{a.significant, true, a.metric, id});
-      } else if (d_ok) {
-        keys.push_back(Key{d.significant, false, d.metric, id});
+      const Summary::Lean& lean = summary.lean[g * m + s];
+      if (lean.listed) {
+        keys.push_back(
+            Key{lean.significant, lean.agree, lean.metric, static_cast<std::uint32_t>(s)});
       }
     }
     const auto keep = std::min(keys.size(), static_cast<std::size_t>(representatives));
@@ -223,30 +268,27 @@ void summarise_counts(const std::vector<char>& active, const std::vector<Counts>
     }
   }
 
-  // Group-informed consensus, both ways. The confidence (an erfc per group) only for the
-  // statements listed.
-  report.consensus.clear();
-  for (const bool agree : {true, false}) {
-    std::vector<std::pair<double, std::uint32_t>> list;  // (score, statement)
+  // The best `top` statements by a per-statement score (negative: not listed), ties by index.
+  std::vector<std::pair<double, std::uint32_t>> best;
+  auto choose = [&](const std::vector<double>& by) {
+    best.clear();
     for (std::size_t s = 0; s < m; ++s) {
-      if (!active[s]) continue;
-      double score = 1;
-      bool all = true;
-      for (std::size_t g = 0; g < groups && all; ++g) {
-        const double p = agree ? pa(gc(g, s)) : pd(gc(g, s));
-        score *= p;
-        all = p > 0.5;
-      }
-      if (all) list.emplace_back(score, static_cast<std::uint32_t>(s));
+      if (by[s] >= 0) best.emplace_back(by[s], static_cast<std::uint32_t>(s));
     }
-    const auto keep = std::min(list.size(), top);
-    std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+    const auto keep = std::min(best.size(), top);
+    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep), best.end(),
                       [](const auto& x, const auto& y) {
                         if (x.first != y.first) return x.first > y.first;
                         return x.second < y.second;
                       });
-    for (std::size_t i = 0; i < keep; ++i) {
-      const auto s = list[i].second;
+    best.resize(keep);
+  };
+
+  // Group-informed consensus, both ways.
+  report.consensus.clear();
+  for (const bool agree : {true, false}) {
+    choose(agree ? summary.agree : summary.disagree);
+    for (const auto& [unused, s] : best) {
       ConsensusStatement c;
       c.statement = s;
       c.agree = agree;
@@ -264,73 +306,55 @@ void summarise_counts(const std::vector<char>& active, const std::vector<Counts>
       report.consensus.push_back(std::move(c));
     }
   }
+
   // Divisive: the widest gap in agreement between two groups.
-  {
-    struct Gap {
-      double score;
-      std::uint32_t statement;
-      std::uint32_t hi, lo;
-    };
-    std::vector<Gap> gaps;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active[s]) continue;
-      std::size_t hi = groups, lo = groups;
-      for (std::size_t g = 0; g < groups; ++g) {
-        if (gc(g, s).seen() == 0) continue;
-        if (hi == groups || pa(gc(g, s)) > pa(gc(hi, s))) hi = g;
-        if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
-      }
-      if (hi == groups || hi == lo) continue;
-      gaps.push_back(Gap{pa(gc(hi, s)) - pa(gc(lo, s)), static_cast<std::uint32_t>(s),
-                         static_cast<std::uint32_t>(hi), static_cast<std::uint32_t>(lo)});
-    }
-    const auto keep = std::min(gaps.size(), top);
-    std::partial_sort(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(keep), gaps.end(),
-                      [](const Gap& x, const Gap& y) {
-                        if (x.score != y.score) return x.score > y.score;
-                        return x.statement < y.statement;
-                      });
-    report.divisive.clear();
-    for (std::size_t i = 0; i < keep; ++i) {
-      const auto& [score, s, hi, lo] = gaps[i];
-      DivisiveStatement d;
-      d.statement = s;
-      d.score = score;
-      d.agreeing_group = static_cast<int>(hi);
-      d.disagreeing_group = static_cast<int>(lo);
-      d.z = detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(),
-                                  gc(lo, s).seen());
-      d.confidence = detail::normal_cdf(d.z);
-      d.counts = report.statement_counts[s];
-      report.divisive.push_back(d);
-    }
+  std::vector<double> gaps(m);
+  for (std::size_t s = 0; s < m; ++s) gaps[s] = summary.gap[s].hi < 0 ? -1 : summary.gap[s].score;
+  choose(gaps);
+  report.divisive.clear();
+  for (const auto& [score_, s] : best) {
+    const auto hi = static_cast<std::size_t>(summary.gap[s].hi);
+    const auto lo = static_cast<std::size_t>(summary.gap[s].lo);
+    DivisiveStatement d;
+    d.statement = s;
+    d.score = score_;
+    d.agreeing_group = static_cast<int>(hi);
+    d.disagreeing_group = static_cast<int>(lo);
+    d.z =
+        detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(), gc(lo, s).seen());
+    d.confidence = detail::normal_cdf(d.z);
+    d.counts = report.statement_counts[s];
+    report.divisive.push_back(d);
   }
 }
 
 void rank_bridging(const std::vector<char>& active, const Bridging& bridging, int top_statements,
                    Report& report) {
-  const auto top = static_cast<std::size_t>(top_statements);
-  std::vector<BridgingStatement> list;
+  std::vector<std::pair<double, std::uint32_t>> list;  // (intercept, statement)
   for (std::size_t s = 0; s < active.size(); ++s) {
     if (!active[s] || report.statement_counts[s].seen() < kMinBridgingVotes) continue;
-    BridgingStatement b;
+    list.emplace_back(bridging.intercept[static_cast<Eigen::Index>(s)],
+                      static_cast<std::uint32_t>(s));
+  }
+  const auto keep = std::min(list.size(), static_cast<std::size_t>(top_statements));
+  std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+                    [](const auto& x, const auto& y) {
+                      if (x.first != y.first) return x.first > y.first;
+                      return x.second < y.second;
+                    });
+  report.bridging.clear();
+  for (std::size_t i = 0; i < keep; ++i) {
+    const auto s = list[i].second;
     const auto e = static_cast<Eigen::Index>(s);
-    b.statement = static_cast<std::uint32_t>(s);
+    BridgingStatement b;
+    b.statement = s;
     b.intercept = bridging.intercept[e];
     b.factor = bridging.factor[e];
     b.standard_error = bridging.standard_error[e];
     b.bridges = b.intercept - detail::kZ90 * b.standard_error >= kBridgingIntercept;
     b.counts = report.statement_counts[s];
-    list.push_back(b);
+    report.bridging.push_back(b);
   }
-  const auto keep = std::min(list.size(), top);
-  std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
-                    [](const auto& x, const auto& y) {
-                      if (x.intercept != y.intercept) return x.intercept > y.intercept;
-                      return x.statement < y.statement;
-                    });
-  list.resize(keep);
-  report.bridging = std::move(list);
 }
 
 }  // namespace detail
@@ -506,8 +530,9 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, 
       add_vote(clustered_counts[s], c->vote);
     }
   }
+  Summary summary;
   summarise_counts(active.statement, group_counts, clustered_counts, options.representatives,
-                   options.top_statements, report);
+                   options.top_statements, report, summary, nullptr);
 
   // Bridging (Community Notes).
   auto bridging = detail::fit_bridging(votes, active, std::min(dims, kMaxBridgingFactors),
@@ -524,6 +549,7 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, 
       model->centers.row(group_of_cluster[static_cast<std::size_t>(c)]) = final_fit.centers.row(c);
     }
     model->group_counts = std::move(group_counts);
+    model->summary = std::move(summary);
     model->clustered_counts = std::move(clustered_counts);
     model->bridging = std::move(bridging);
     model->representatives = options.representatives;

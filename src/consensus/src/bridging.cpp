@@ -1,9 +1,7 @@
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 #include <limits>
-#include <cstdio>
-#include <cstdlib>
+#include <type_traits>
 
 #include "internal.hpp"
 
@@ -41,7 +39,8 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   // Warm start: the statements' factors from the embedding's leading components (the same
   // opinion axes), scaled to entries about 1/2; random when there are fewer components.
   core::SeededRandom random(seed ^ 0xc2b2ae3d27d4eb4fULL);
-  const double scale = 0.5 * std::sqrt(std::max<double>(1.0, static_cast<double>(active.statements)));
+  const double scale =
+      0.5 * std::sqrt(std::max<double>(1.0, static_cast<double>(active.statements)));
   for (std::size_t s = 0; s < m; ++s) {
     if (!active.statement[s]) continue;
     const auto e = static_cast<Eigen::Index>(s);
@@ -54,7 +53,8 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   double mu = 0;
   for (std::size_t s = 0; s < m; ++s) {
     if (!active.statement[s]) continue;
-    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) mu += bridging_rating(c->vote);
+    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c)
+      mu += bridging_rating(c->vote);
   }
   mu /= ratings;
 
@@ -65,8 +65,8 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
   std::vector<double> resid_sum(std::max(n, m)), resid_sq(std::max(n, m));
   // Fixed-size systems (d + 1 = D unknowns) so that nothing is allocated or copied per row.
   auto solve_fixed = [&]<int D>(std::integral_constant<int, D>, std::size_t rows,
-                                const RowMatrix& other, RowMatrix& mine, double per_row,
-                                auto begin, auto end, auto usable) {
+                                const RowMatrix& other, RowMatrix& mine, double per_row, auto begin,
+                                auto end, auto usable) {
     using Matrix = Eigen::Matrix<double, D, D>;
     using Vector = Eigen::Matrix<double, D, 1>;
     parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
@@ -113,17 +113,17 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
                         auto begin, auto end, auto usable) {
     switch (d + 1) {
       case 2:
-        return solve_fixed(std::integral_constant<int, 2>{}, rows, other, mine, per_row, begin,
-                           end, usable);
+        return solve_fixed(std::integral_constant<int, 2>{}, rows, other, mine, per_row, begin, end,
+                           usable);
       case 3:
-        return solve_fixed(std::integral_constant<int, 3>{}, rows, other, mine, per_row, begin,
-                           end, usable);
+        return solve_fixed(std::integral_constant<int, 3>{}, rows, other, mine, per_row, begin, end,
+                           usable);
       case 4:
-        return solve_fixed(std::integral_constant<int, 4>{}, rows, other, mine, per_row, begin,
-                           end, usable);
+        return solve_fixed(std::integral_constant<int, 4>{}, rows, other, mine, per_row, begin, end,
+                           usable);
       case 5:
-        return solve_fixed(std::integral_constant<int, 5>{}, rows, other, mine, per_row, begin,
-                           end, usable);
+        return solve_fixed(std::integral_constant<int, 5>{}, rows, other, mine, per_row, begin, end,
+                           usable);
       default:
         return solve_fixed(std::integral_constant<int, Eigen::Dynamic>{}, rows, other, mine,
                            per_row, begin, end, usable);
@@ -159,11 +159,6 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
     // Stop once a sweep lowers the squared error by less than kTolerance of it.
     if (it >= kMinIterations - 1 && last_sq - sq <= kTolerance * last_sq) break;
     last_sq = sq;
-    if (std::getenv("VECHE_TRACE")) {
-      double i0 = 0;
-      for (Eigen::Index t = 0; t < std::min<Eigen::Index>(5, ps.rows()); ++t) i0 += ps(t, 0);
-      std::fprintf(stderr, "cn %d sq %.8g mu %.6g i0..4 %.6g\n", it, sq, mu, i0);
-    }
   }
 
   // The intercept's standard error treats the other parameters as known.

@@ -245,9 +245,8 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
     return at_line(line, "the header must name the columns comment-id, voter-id and vote");
   }
   builder.reserve(builder.vote_count() +
-                  std::min<std::size_t>(limits.max_votes,
-                                        static_cast<std::size_t>(
-                                            std::count(text.begin(), text.end(), '\n'))));
+                  std::min<std::size_t>(limits.max_votes, static_cast<std::size_t>(std::count(
+                                                              text.begin(), text.end(), '\n'))));
   std::vector<std::string_view> fields;
   std::size_t votes = 0;
   std::size_t participants = 0;

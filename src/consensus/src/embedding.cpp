@@ -4,8 +4,6 @@
 #include <cmath>
 #include <numbers>
 #include <thread>
-#include <cstdio>
-#include <cstdlib>
 
 #include "internal.hpp"
 
@@ -125,8 +123,8 @@ template <class Begin, class End, class Value>
 void solve_side(std::size_t rows, const RowMatrix& fixed, RowMatrix& out, std::vector<double>& fit,
                 int threads, Begin begin, End end, Value value) {
   switch (fixed.cols()) {
-#define VECHE_RANK(R)                                                               \
-  case R:                                                                           \
+#define VECHE_RANK(R)                                                       \
+  case R:                                                                   \
     solve_side_fixed<R>(rows, fixed, out, fit, threads, begin, end, value); \
     return;
     VECHE_RANK(2)
@@ -230,14 +228,12 @@ Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank,
 
   std::vector<double> row_fit(n), col_fit(m);
   double previous = std::numeric_limits<double>::infinity();
-  const int max_it = std::getenv("VECHE_ALS") ? std::atoi(std::getenv("VECHE_ALS")) : kMaxIterations;
-  for (int it = 0; it < max_it; ++it) {
+  for (int it = 0; it < kMaxIterations; ++it) {
     solve_side(n, v, u, row_fit, threads, rb, re, row_value);
     // The objective at (new U, current V), summed in index order whatever the threads.
     double loss = total + kLambda * v.squaredNorm();
     for (double x : row_fit) loss -= x;
     solve_side(m, u, v, col_fit, threads, cb, ce, col_value);
-    if (std::getenv("VECHE_TRACE")) std::fprintf(stderr, "als %d loss %.6g\n", it, loss);
     if (previous - loss <= kTolerance * std::max(previous, 1e-12) && it >= 2) break;
     previous = loss;
   }

@@ -113,6 +113,24 @@ struct Bridging {
 Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors,
                       std::uint64_t seed, int threads, const Embedding* start = nullptr);
 
+// Per statement, what the lists of the report are chosen from (summarise_counts keeps it so
+// that a live update rescores only the statements whose counts changed).
+struct Summary {
+  struct Lean {  // one group on one statement
+    bool listed = false;
+    bool significant = false;
+    bool agree = false;
+    double metric = 0;
+  };
+  struct Gap {
+    double score = 0;
+    int hi = -1, lo = -1;  // groups agreeing most and least
+  };
+  std::vector<Lean> lean;               // [group * statements + statement]
+  std::vector<double> agree, disagree;  // consensus score, -1 when some group leans away
+  std::vector<Gap> gap;
+};
+
 // What the full analysis leaves behind for incremental updates (LiveAnalysis): the statement
 // side of every fit, the group centres and the vote counts per group.
 struct Model {
@@ -123,6 +141,7 @@ struct Model {
   RowMatrix centers;                     // per group (Report::groups order) x dimensions
   std::vector<Counts> group_counts;      // [group * statements + statement]
   std::vector<Counts> clustered_counts;  // per statement, over everyone grouped
+  Summary summary;
   Bridging bridging;
   int representatives = 0;
   int top_statements = 0;
@@ -132,10 +151,12 @@ struct Model {
 Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, Model* model);
 
 // The parts of the report that follow from the counts: each group's representative
-// statements, consensus and divisive statements.
+// statements, consensus and divisive statements. `changed`: the statements whose counts
+// changed since `summary` was filled (null: all).
 void summarise_counts(const std::vector<char>& active, const std::vector<Counts>& group_counts,
                       const std::vector<Counts>& clustered_counts, int representatives,
-                      int top_statements, Report& report);
+                      int top_statements, Report& report, Summary& summary,
+                      const std::vector<std::uint32_t>* changed);
 // The bridging list from the fitted intercepts.
 void rank_bridging(const std::vector<char>& active, const Bridging& bridging, int top_statements,
                    Report& report);

@@ -33,8 +33,8 @@ std::optional<Vote> put(std::vector<Cell>& cells, std::uint32_t index, Vote vote
 }
 
 std::optional<Vote> find(const Cell* begin, const Cell* end, std::uint32_t index) {
-  const auto it =
-      std::lower_bound(begin, end, index, [](const Cell& c, std::uint32_t i) { return c.index < i; });
+  const auto it = std::lower_bound(begin, end, index,
+                                   [](const Cell& c, std::uint32_t i) { return c.index < i; });
   if (it != end && it->index == index) return it->vote;
   return std::nullopt;
 }
@@ -73,6 +73,7 @@ struct LiveAnalysis::State {
   std::unordered_map<std::uint32_t, std::vector<Cell>> rows;
   std::unordered_map<std::uint32_t, std::vector<Cell>> columns;
   std::size_t added = 0;
+  std::vector<std::uint32_t> changed;  // statements whose counts an update changed
 
   std::size_t base_participants() const { return votes.participant_count(); }
 
@@ -103,9 +104,14 @@ struct LiveAnalysis::State {
     report.assignment.push_back(-1);
     report.map.push_back({0.0f, 0.0f});
     model.active.votes.push_back(0);
+    // Room for newcomers grows by a quarter at a time (copying 100,000 rows per newcomer
+    // showed in the update latency); rows beyond the newcomers are never read.
     auto& params = model.bridging.participants;
-    params.conservativeResize(params.rows() + 1, Eigen::NoChange);
-    params.row(params.rows() - 1).setZero();
+    if (static_cast<Eigen::Index>(p) >= params.rows()) {
+      const auto old = params.rows();
+      params.conservativeResize(std::max<Eigen::Index>(p + 1, old + old / 4 + 16), Eigen::NoChange);
+      params.bottomRows(params.rows() - old).setZero();
+    }
     return p;
   }
 
@@ -196,11 +202,13 @@ struct LiveAnalysis::State {
     report.map[p] = {static_cast<float>(x[0]), static_cast<float>(x[1])};
     int now = group;
     if (model.active.votes[p] >= model.min_votes) now = nearest_group(x);
+    changed.assign(1, s);
     if (now != group) {
       each_vote_of(p, [&](std::uint32_t t, Vote v) {
         if (!model.active.statement[t]) return;
         count(t, group, v, -1);
         count(t, now, v, 1);
+        if (t != s) changed.push_back(t);
       });
       if (group >= 0) {
         --report.groups[static_cast<std::size_t>(group)].size;
@@ -220,9 +228,8 @@ struct LiveAnalysis::State {
           });
         });
     bridging.participants.row(p) = mine.transpose();
-    const Eigen::VectorXd statement =
-        solve_bridging(bridging.participants, bridging.per_statement,
-                       [&](auto&& fn) { each_vote_on(s, fn); });
+    const Eigen::VectorXd statement = solve_bridging(bridging.participants, bridging.per_statement,
+                                                     [&](auto&& fn) { each_vote_on(s, fn); });
     bridging.statements.row(s) = statement.transpose();
     const auto e = static_cast<Eigen::Index>(s);
     bridging.intercept[e] = statement[0];
@@ -232,7 +239,8 @@ struct LiveAnalysis::State {
                                      detail::kInterceptLambda * bridging.per_statement));
 
     detail::summarise_counts(model.active.statement, model.group_counts, model.clustered_counts,
-                             model.representatives, model.top_statements, report);
+                             model.representatives, model.top_statements, report, model.summary,
+                             &changed);
     detail::rank_bridging(model.active.statement, bridging, model.top_statements, report);
   }
 };
@@ -249,8 +257,8 @@ Result<LiveAnalysis> LiveAnalysis::start(VoteMatrix votes, const AnalysisOptions
   return LiveAnalysis(std::move(state));
 }
 
-Result<bool> LiveAnalysis::add_vote(std::string_view participant_id,
-                                    std::string_view statement_id, Vote vote) {
+Result<bool> LiveAnalysis::add_vote(std::string_view participant_id, std::string_view statement_id,
+                                    Vote vote) {
   if (participant_id.empty() || statement_id.empty()) {
     return invalid_argument("a participant or statement id is empty");
   }
