@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <string>
 #include <unordered_set>
 
@@ -102,7 +103,8 @@ class CsvReader {
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
   std::vector<std::string_view> views_;
-  std::vector<std::string> quoted_;
+  // A deque: growing it keeps the earlier fields' buffers where the views point.
+  std::deque<std::string> quoted_;
 };
 
 std::string lower_trimmed(std::string_view s) {
