@@ -145,6 +145,35 @@ Result<std::vector<std::string>> read_header(CsvReader& reader, std::size_t& lin
   return header;
 }
 
+bool is_small_number(std::string_view id) {
+  return !id.empty() && id.size() <= 7 && (id.size() == 1 || id[0] != '0') &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Ids written as small decimal numbers (Pol.is numbers its voters and comments) are interned
+// through an array indexed by their value instead of the builder's hash map, which took a
+// fifth of the parse of 10 million votes. Such ids always pass check_id().
+class NumericIds {
+ public:
+  // The builder's index for `id`, interning it with `intern(id)` the first time; -1 when the
+  // id is not a decimal number below 10^7 without leading zeros.
+  template <class Intern>
+  std::int64_t find_or_add(std::string_view id, Intern&& intern) {
+    if (id.empty() || id.size() > 7 || (id.size() > 1 && id[0] == '0')) return -1;
+    std::size_t value = 0;
+    for (const char c : id) {
+      if (c < '0' || c > '9') return -1;
+      value = value * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (value >= slots_.size()) slots_.resize(std::max(value + 1, slots_.size() * 2), 0);
+    if (slots_[value] == 0) slots_[value] = intern(id) + 1;
+    return static_cast<std::int64_t>(slots_[value]) - 1;
+  }
+
+ private:
+  std::vector<std::uint32_t> slots_;  // index + 1, 0 when not seen
+};
+
 constexpr std::string_view kWideFixed[] = {"participant", "group-id", "n-comments",
                                            "n-votes",     "n-agree",  "n-disagree"};
 
@@ -256,6 +285,7 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
   std::string last_voter;
   std::uint32_t last_p = 0;
   bool have_last = false;
+  NumericIds voter_ids, statement_ids;
   for (;;) {
     VECHE_ASSIGN_OR_RETURN(const bool any, reader.next(fields, line));
     if (!any) break;
@@ -268,8 +298,8 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
     // Exports list a voter's votes together more often than not: the same id as on the line
     // before was checked and interned there.
     const bool same_voter = have_last && voter == last_voter;
-    if (!same_voter) VECHE_TRY(check_id(voter, "voter-id", line));
-    VECHE_TRY(check_id(comment, "comment-id", line));
+    if (!same_voter && !is_small_number(voter)) VECHE_TRY(check_id(voter, "voter-id", line));
+    if (!is_small_number(comment)) VECHE_TRY(check_id(comment, "comment-id", line));
     VECHE_ASSIGN_OR_RETURN(const Vote v,
                            parse_vote(fields[static_cast<std::size_t>(c_vote)], line));
     std::int64_t order = 0;
@@ -292,13 +322,18 @@ Status read_votes_csv(std::string_view text, VoteMatrixBuilder& builder, const C
       return too_large("line " + std::to_string(line) + ": more than " +
                        std::to_string(limits.max_votes) + " votes");
     }
-    const auto p = same_voter ? last_p : builder.participant(voter);
+    std::uint32_t p = last_p;
     if (!same_voter) {
+      const auto known = voter_ids.find_or_add(
+          voter, [&](std::string_view id) { return builder.participant(id); });
+      p = known >= 0 ? static_cast<std::uint32_t>(known) : builder.participant(voter);
       last_voter.assign(voter);
       last_p = p;
       have_last = true;
     }
-    const auto s = builder.statement(comment);
+    const auto known = statement_ids.find_or_add(
+        comment, [&](std::string_view id) { return builder.statement(id); });
+    const auto s = known >= 0 ? static_cast<std::uint32_t>(known) : builder.statement(comment);
     participants = std::max<std::size_t>(participants, p + 1u);
     statements = std::max<std::size_t>(statements, s + 1u);
     if (participants > limits.max_participants) {
