@@ -70,9 +70,10 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
     using Matrix = Eigen::Matrix<double, D, D>;
     using Vector = Eigen::Matrix<double, D, 1>;
     parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
-      Matrix a = Matrix::Zero(d + 1, d + 1), plain(d + 1, d + 1);
-      Vector b(d + 1), x(d + 1), z(d + 1);
-      Eigen::LDLT<Matrix> ldlt(d + 1);
+      Matrix a = Matrix::Zero(d + 1, d + 1);
+      Vector b(d + 1), x(d + 1), z(d + 1), penalty(d + 1);
+      penalty.setConstant(kFactorLambda * per_row);
+      penalty[0] = kInterceptLambda * per_row;
       for (std::size_t i = lo; i < hi; ++i) {
         a.setZero();
         b.setZero();
@@ -97,15 +98,15 @@ Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors
           resid_sum[i] = resid_sq[i] = 0;
           continue;
         }
-        plain = a.template selfadjointView<Eigen::Lower>();
-        a(0, 0) += kInterceptLambda * per_row;
-        for (int k = 1; k <= d; ++k) a(k, k) += kFactorLambda * per_row;
-        ldlt.compute(a);
-        z = ldlt.solve(b);
+        a.diagonal() += penalty;
+        z = b;
+        solve_spd(a.data(), z.data(), d + 1);
         row = z.transpose();
-        // sum (y - z.x) = b0 - (A z)_0; sum (y - z.x)^2 = yy - 2 z.b + z^T A z (A unpenalized).
-        resid_sum[i] = b[0] - plain.row(0).dot(z);
-        resid_sq[i] = yy - 2 * z.dot(b) + z.dot(plain * z);
+        // With (A0 + P) z = b (A0 unpenalized, P the diagonal penalty) and x0 = 1 on every
+        // vote: sum (y - z.x) = b0 - (A0 z)_0 = (P z)_0, and
+        // sum (y - z.x)^2 = yy - 2 z.b + z^T A0 z = yy - z.b - z^T P z.
+        resid_sum[i] = penalty[0] * z[0];
+        resid_sq[i] = yy - z.dot(b) - z.dot(penalty.cwiseProduct(z));
       }
     });
   };

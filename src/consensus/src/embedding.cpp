@@ -93,8 +93,7 @@ void solve_side_fixed(std::size_t rows, const RowMatrix& fixed, RowMatrix& out,
   const auto r = fixed.cols();
   parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
     Eigen::MatrixXd a(r, r);
-    Eigen::VectorXd b(r);
-    Eigen::LLT<Eigen::MatrixXd> llt(r);
+    Eigen::VectorXd b(r), rhs(r);
     for (std::size_t i = lo; i < hi; ++i) {
       a.setZero();
       b.setZero();
@@ -112,9 +111,10 @@ void solve_side_fixed(std::size_t rows, const RowMatrix& fixed, RowMatrix& out,
         continue;
       }
       a.diagonal().array() += kLambda;
-      llt.compute(a);
-      row = llt.solve(b).transpose();
-      fit[i] = row.dot(b);
+      rhs = b;
+      solve_spd(a.data(), b.data(), static_cast<int>(r));
+      row = b.transpose();
+      fit[i] = b.dot(rhs);
     }
   });
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,33 @@ inline void accumulate(Eigen::MatrixXd& a, Eigen::VectorXd& b, const double* v, 
     double* col = d + j * r;
     for (Eigen::Index i = j; i < r; ++i) col[i] += v[i] * vj;
     b[j] += y * vj;
+  }
+}
+
+// Solves A x = b in place for a symmetric positive definite n x n `a` given by its lower
+// triangle (column-major): Cholesky into `a`, x into `b`. For the tiny ridge systems here;
+// Eigen's decompositions copy the matrix and showed in the profile.
+inline void solve_spd(double* a, double* b, int n) {
+  for (int j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (int k = 0; k < j; ++k) d -= a[k * n + j] * a[k * n + j];
+    d = std::sqrt(d);
+    a[j * n + j] = d;
+    for (int i = j + 1; i < n; ++i) {
+      double v = a[j * n + i];
+      for (int k = 0; k < j; ++k) v -= a[k * n + i] * a[k * n + j];
+      a[j * n + i] = v / d;
+    }
+  }
+  for (int i = 0; i < n; ++i) {  // L y = b
+    double v = b[i];
+    for (int k = 0; k < i; ++k) v -= a[k * n + i] * b[k];
+    b[i] = v / a[i * n + i];
+  }
+  for (int i = n - 1; i >= 0; --i) {  // L^T x = y
+    double v = b[i];
+    for (int k = i + 1; k < n; ++k) v -= a[i * n + k] * b[k];
+    b[i] = v / a[i * n + i];
   }
 }
 
