@@ -36,6 +36,17 @@ TEST(ParticipantsVotesCsv, ReadsThePolisExport) {
   EXPECT_EQ(vote_of(m, "1", "1"), Vote::kAgree);
 }
 
+TEST(VotesCsv, QuotedFieldsOfAnyLengthReadLikeBareOnes) {
+  // Several quoted fields in one record, short and longer than a string's inline buffer.
+  const auto m = read(
+                     "\"comment-id\",\"voter-id\",\"vote\"\n"
+                     "\"7\",\"a voter with a long \"\"quoted\"\" id\",\"1\"\n"
+                     "\"a statement with a long id, quoted\",\"v\",\"-1\"\n")
+                     .value();
+  EXPECT_EQ(vote_of(m, "a voter with a long \"quoted\" id", "7"), Vote::kAgree);
+  EXPECT_EQ(vote_of(m, "v", "a statement with a long id, quoted"), Vote::kDisagree);
+}
+
 TEST(VotesCsv, ReadsTheLongFormatAndKeepsTheLatestVote) {
   const auto m = read(
                      "timestamp,datetime,comment-id,voter-id,vote\n"

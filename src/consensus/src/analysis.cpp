@@ -14,6 +14,7 @@ namespace veche::consensus {
 
 namespace {
 
+using detail::add_vote;
 using detail::RowMatrix;
 
 // Pol.is clusters a participant once they voted on min(7, statements) statements, and at
@@ -23,6 +24,7 @@ constexpr std::size_t kMinClustered = 15;
 // k is chosen on a sample this large; the chosen k is then refined on everyone.
 constexpr std::size_t kModelSample = 4'000;
 constexpr std::size_t kSilhouetteSample = 2'000;
+constexpr int kFinalLloyd = 3;
 // Community Notes needs 5 ratings before a note gets a status.
 constexpr std::uint32_t kMinBridgingVotes = 5;
 // Bridging factors: as many opinion axes as the clustering found, up to this many.
@@ -146,20 +148,6 @@ Counts minus(const Counts& a, const Counts& b) {
   return Counts{a.agree - b.agree, a.disagree - b.disagree, a.pass - b.pass};
 }
 
-void add_vote(Counts& c, Vote v) {
-  switch (v) {
-    case Vote::kAgree:
-      ++c.agree;
-      break;
-    case Vote::kDisagree:
-      ++c.disagree;
-      break;
-    case Vote::kPass:
-      ++c.pass;
-      break;
-  }
-}
-
 Representative representativeness(std::uint32_t s, const Counts& in, const Counts& out,
                                   bool agree) {
   Representative r;
@@ -179,6 +167,197 @@ Representative representativeness(std::uint32_t s, const Counts& in, const Count
 }
 
 }  // namespace
+
+namespace detail {
+
+void summarise_counts(const std::vector<char>& active, const std::vector<Counts>& group_counts,
+                      const std::vector<Counts>& clustered_counts, int representatives,
+                      int top_statements, Report& report, Summary& summary,
+                      const std::vector<std::uint32_t>* changed) {
+  const std::size_t m = active.size();
+  const std::size_t groups = report.groups.size();
+  auto gc = [&](std::size_t g, std::size_t s) -> const Counts& { return group_counts[g * m + s]; };
+  const auto top = static_cast<std::size_t>(top_statements);
+
+  // Per statement: the best direction for each group, the consensus scores and the widest gap.
+  // A live update recomputes only the statements whose counts changed; the lists below are
+  // then chosen by comparisons alone.
+  auto score = [&](std::size_t s) {
+    for (std::size_t g = 0; g < groups; ++g) {
+      Summary::Lean& lean = summary.lean[g * m + s];
+      lean = Summary::Lean{};
+      if (!active[s] || gc(g, s).seen() == 0) continue;
+      const Counts& in = gc(g, s);
+      const Counts out = minus(clustered_counts[s], in);
+      const auto id = static_cast<std::uint32_t>(s);
+      const Representative a = representativeness(id, in, out, true);
+      const Representative d = representativeness(id, in, out, false);
+      const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
+      const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
+      if (a_ok && (!d_ok || a.metric >= d.metric)) {
+        lean = Summary::Lean{true, a.significant, true, a.metric};
+      } else if (d_ok) {
+        lean = Summary::Lean{true, d.significant, false, d.metric};
+      }
+    }
+    for (const bool agree : {true, false}) {
+      double product = 1;
+      bool all = active[s] != 0;
+      for (std::size_t g = 0; g < groups && all; ++g) {
+        const double p = agree ? pa(gc(g, s)) : pd(gc(g, s));
+        product *= p;
+        all = p > 0.5;
+      }
+      (agree ? summary.agree : summary.disagree)[s] = all ? product : -1;
+    }
+    Summary::Gap& gap = summary.gap[s];
+    gap = Summary::Gap{};
+    if (!active[s]) return;
+    std::size_t hi = groups, lo = groups;
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (gc(g, s).seen() == 0) continue;
+      if (hi == groups || pa(gc(g, s)) > pa(gc(hi, s))) hi = g;
+      if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
+    }
+    if (hi == groups || hi == lo) return;
+    gap = Summary::Gap{pa(gc(hi, s)) - pa(gc(lo, s)), static_cast<int>(hi), static_cast<int>(lo)};
+  };
+  if (changed == nullptr || summary.gap.size() != m) {
+    summary.lean.assign(groups * m, Summary::Lean{});
+    summary.agree.assign(m, -1);
+    summary.disagree.assign(m, -1);
+    summary.gap.assign(m, Summary::Gap{});
+    for (std::size_t s = 0; s < m; ++s) score(s);
+  } else {
+    for (const auto s : *changed) score(s);
+  }
+
+  // Representative statements, significant first, then agreements, then by metric.
+  struct Key {
+    bool significant;
+    bool agree;
+    double metric;
+    std::uint32_t statement;
+  };
+  auto before = [](const Key& x, const Key& y) {
+    if (x.significant != y.significant) return x.significant;
+    if (x.agree != y.agree) return x.agree;
+    if (x.metric != y.metric) return x.metric > y.metric;
+    return x.statement < y.statement;
+  };
+  std::vector<Key> keys;
+  keys.reserve(m);
+  for (std::size_t g = 0; g < groups; ++g) {
+    keys.clear();
+    for (std::size_t s = 0; s < m; ++s) {
+      const Summary::Lean& lean = summary.lean[g * m + s];
+      if (lean.listed) {
+        keys.push_back(
+            Key{lean.significant, lean.agree, lean.metric, static_cast<std::uint32_t>(s)});
+      }
+    }
+    const auto keep = std::min(keys.size(), static_cast<std::size_t>(representatives));
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(keep), keys.end(),
+                      before);
+    auto& reps = report.groups[g].representatives;
+    reps.clear();
+    for (std::size_t i = 0; i < keep; ++i) {
+      const auto s = keys[i].statement;
+      reps.push_back(
+          representativeness(s, gc(g, s), minus(clustered_counts[s], gc(g, s)), keys[i].agree));
+    }
+  }
+
+  // The best `top` statements by a per-statement score (negative: not listed), ties by index.
+  std::vector<std::pair<double, std::uint32_t>> best;
+  auto choose = [&](const std::vector<double>& by) {
+    best.clear();
+    for (std::size_t s = 0; s < m; ++s) {
+      if (by[s] >= 0) best.emplace_back(by[s], static_cast<std::uint32_t>(s));
+    }
+    const auto keep = std::min(best.size(), top);
+    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep), best.end(),
+                      [](const auto& x, const auto& y) {
+                        if (x.first != y.first) return x.first > y.first;
+                        return x.second < y.second;
+                      });
+    best.resize(keep);
+  };
+
+  // Group-informed consensus, both ways.
+  report.consensus.clear();
+  for (const bool agree : {true, false}) {
+    choose(agree ? summary.agree : summary.disagree);
+    for (const auto& [unused, s] : best) {
+      ConsensusStatement c;
+      c.statement = s;
+      c.agree = agree;
+      c.score = 1;
+      c.confidence = 1;
+      c.counts = report.statement_counts[s];
+      for (std::size_t g = 0; g < groups; ++g) {
+        const Counts& in = gc(g, s);
+        const double p = agree ? pa(in) : pd(in);
+        c.group_probability.push_back(p);
+        c.score *= p;
+        c.confidence = std::min(c.confidence, detail::normal_cdf(detail::prop_test(
+                                                  agree ? in.agree : in.disagree, in.seen())));
+      }
+      report.consensus.push_back(std::move(c));
+    }
+  }
+
+  // Divisive: the widest gap in agreement between two groups.
+  std::vector<double> gaps(m);
+  for (std::size_t s = 0; s < m; ++s) gaps[s] = summary.gap[s].hi < 0 ? -1 : summary.gap[s].score;
+  choose(gaps);
+  report.divisive.clear();
+  for (const auto& [score_, s] : best) {
+    const auto hi = static_cast<std::size_t>(summary.gap[s].hi);
+    const auto lo = static_cast<std::size_t>(summary.gap[s].lo);
+    DivisiveStatement d;
+    d.statement = s;
+    d.score = score_;
+    d.agreeing_group = static_cast<int>(hi);
+    d.disagreeing_group = static_cast<int>(lo);
+    d.z =
+        detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(), gc(lo, s).seen());
+    d.confidence = detail::normal_cdf(d.z);
+    d.counts = report.statement_counts[s];
+    report.divisive.push_back(d);
+  }
+}
+
+void rank_bridging(const std::vector<char>& active, const Bridging& bridging, int top_statements,
+                   Report& report) {
+  std::vector<std::pair<double, std::uint32_t>> list;  // (intercept, statement)
+  for (std::size_t s = 0; s < active.size(); ++s) {
+    if (!active[s] || report.statement_counts[s].seen() < kMinBridgingVotes) continue;
+    list.emplace_back(bridging.intercept[static_cast<Eigen::Index>(s)],
+                      static_cast<std::uint32_t>(s));
+  }
+  const auto keep = std::min(list.size(), static_cast<std::size_t>(top_statements));
+  std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+                    [](const auto& x, const auto& y) {
+                      if (x.first != y.first) return x.first > y.first;
+                      return x.second < y.second;
+                    });
+  report.bridging.clear();
+  for (std::size_t i = 0; i < keep; ++i) {
+    const auto s = list[i].second;
+    const auto e = static_cast<Eigen::Index>(s);
+    BridgingStatement b;
+    b.statement = s;
+    b.intercept = bridging.intercept[e];
+    b.factor = bridging.factor[e];
+    b.standard_error = bridging.standard_error[e];
+    b.bridges = b.intercept - detail::kZ90 * b.standard_error >= kBridgingIntercept;
+    b.counts = report.statement_counts[s];
+    report.bridging.push_back(b);
+  }
+}
+
+}  // namespace detail
 
 std::string group_name(int label) {
   std::string out;
@@ -201,6 +380,12 @@ std::unordered_map<std::string, int> group_labels(const VoteMatrix& votes, const
 }
 
 Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) {
+  return detail::analyse(votes, options, nullptr);
+}
+
+namespace detail {
+
+Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, Model* model) {
   VECHE_TRY(check_options(options));
   const auto active = detail::find_active(votes);
   if (active.statements < 2) {
@@ -245,7 +430,7 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) 
   const int rank = static_cast<int>(std::min<std::size_t>(
       {static_cast<std::size_t>(options.max_dimensions), active.statements, active.participants}));
   if (rank < 2) return failed_precondition("the votes support fewer than 2 dimensions");
-  const auto embedding = detail::fit_embedding(votes, active, rank, mix(options.seed, 1), threads);
+  auto embedding = detail::fit_embedding(votes, active, rank, mix(options.seed, 1), threads);
   const RowMatrix coords = detail::project(votes, active, embedding, threads);
   report.explained_variance = embedding.share;
   const int dims = options.dimensions != 0 ? std::min(options.dimensions, rank)
@@ -302,9 +487,12 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) 
   }
   const int k = candidates[best].k;
   report.silhouette = candidates[best].silhouette;
-  detail::KMeans final_fit = model_rows.size() == members.size()
-                                 ? std::move(candidates[best].fit)
-                                 : detail::refine(points, candidates[best].fit.centers);
+  // Everyone else joins the nearest centre of the sample's clustering, then a few Lloyd
+  // iterations settle the centres (50 on every participant cost more than the factorization).
+  detail::KMeans final_fit =
+      model_rows.size() == members.size()
+          ? std::move(candidates[best].fit)
+          : detail::refine(points, candidates[best].fit.centers, kFinalLloyd);
 
   // Stable labels and groups.
   const auto labels = stable_labels(votes, members, final_fit.labels, k, options.previous_groups);
@@ -342,126 +530,34 @@ Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options) 
       add_vote(clustered_counts[s], c->vote);
     }
   }
-  auto gc = [&](std::size_t g, std::size_t s) -> const Counts& { return group_counts[g * m + s]; };
-
-  // Representative statements.
-  for (std::size_t g = 0; g < groups; ++g) {
-    std::vector<Representative> reps;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s] || gc(g, s).seen() == 0) continue;
-      const Counts& in = gc(g, s);
-      const Counts out = minus(clustered_counts[s], in);
-      const auto id = static_cast<std::uint32_t>(s);
-      Representative a = representativeness(id, in, out, true);
-      Representative d = representativeness(id, in, out, false);
-      const bool a_ok = a.ratio > 1 && a.probability > 0.5 && a.z_ratio > 0 && a.z_probability > 0;
-      const bool d_ok = d.ratio > 1 && d.probability > 0.5 && d.z_ratio > 0 && d.z_probability > 0;
-      if (a_ok && (!d_ok || a.metric >= d.metric)) {
-        reps.push_back(a);
-      } else if (d_ok) {
-        reps.push_back(d);
-      }
-    }
-    std::sort(reps.begin(), reps.end(), [](const Representative& x, const Representative& y) {
-      if (x.significant != y.significant) return x.significant;
-      if (x.agree != y.agree) return x.agree;
-      if (x.metric != y.metric) return x.metric > y.metric;
-      return x.statement < y.statement;
-    });
-    if (reps.size() > static_cast<std::size_t>(options.representatives)) {
-      reps.resize(static_cast<std::size_t>(options.representatives));
-    }
-    report.groups[g].representatives = std::move(reps);
-  }
-
-  // Group-informed consensus, both ways.
-  const auto top = static_cast<std::size_t>(options.top_statements);
-  for (const bool agree : {true, false}) {
-    std::vector<ConsensusStatement> list;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s]) continue;
-      ConsensusStatement c;
-      c.statement = static_cast<std::uint32_t>(s);
-      c.agree = agree;
-      c.score = 1;
-      c.confidence = 1;
-      c.counts = report.statement_counts[s];
-      bool all = true;
-      for (std::size_t g = 0; g < groups; ++g) {
-        const Counts& in = gc(g, s);
-        const double p = agree ? pa(in) : pd(in);
-        c.group_probability.push_back(p);
-        c.score *= p;
-        all = all && p > 0.5;
-        c.confidence = std::min(c.confidence, detail::normal_cdf(detail::prop_test(
-                                                  agree ? in.agree : in.disagree, in.seen())));
-      }
-      if (all) list.push_back(std::move(c));
-    }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    for (auto& c : list) report.consensus.push_back(std::move(c));
-  }
+  Summary summary;
+  summarise_counts(active.statement, group_counts, clustered_counts, options.representatives,
+                   options.top_statements, report, summary, nullptr);
 
   // Bridging (Community Notes).
-  const auto bridging = detail::fit_bridging(votes, active, std::min(dims, kMaxBridgingFactors),
-                                             mix(options.seed, 4), threads);
-  {
-    std::vector<BridgingStatement> list;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s] || report.statement_counts[s].seen() < kMinBridgingVotes) continue;
-      BridgingStatement b;
-      const auto e = static_cast<Eigen::Index>(s);
-      b.statement = static_cast<std::uint32_t>(s);
-      b.intercept = bridging.intercept[e];
-      b.factor = bridging.factor[e];
-      b.standard_error = bridging.standard_error[e];
-      b.bridges = b.intercept - detail::kZ90 * b.standard_error >= kBridgingIntercept;
-      b.counts = report.statement_counts[s];
-      list.push_back(b);
-    }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.intercept != y.intercept) return x.intercept > y.intercept;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    report.bridging = std::move(list);
-  }
+  auto bridging = detail::fit_bridging(votes, active, std::min(dims, kMaxBridgingFactors),
+                                       mix(options.seed, 4), threads, &embedding);
+  rank_bridging(active.statement, bridging, options.top_statements, report);
 
-  // Divisive: the widest gap in agreement between two groups.
-  {
-    std::vector<DivisiveStatement> list;
-    for (std::size_t s = 0; s < m; ++s) {
-      if (!active.statement[s]) continue;
-      std::size_t hi = groups, lo = groups;
-      for (std::size_t g = 0; g < groups; ++g) {
-        if (gc(g, s).seen() == 0) continue;
-        if (hi == groups || pa(gc(g, s)) > pa(gc(hi, s))) hi = g;
-        if (lo == groups || pa(gc(g, s)) < pa(gc(lo, s))) lo = g;
-      }
-      if (hi == groups || hi == lo) continue;
-      DivisiveStatement d;
-      d.statement = static_cast<std::uint32_t>(s);
-      d.score = pa(gc(hi, s)) - pa(gc(lo, s));
-      d.agreeing_group = static_cast<int>(hi);
-      d.disagreeing_group = static_cast<int>(lo);
-      d.z = detail::two_prop_test(gc(hi, s).agree, gc(lo, s).agree, gc(hi, s).seen(),
-                                  gc(lo, s).seen());
-      d.confidence = detail::normal_cdf(d.z);
-      d.counts = report.statement_counts[s];
-      list.push_back(d);
+  if (model != nullptr) {
+    model->active = active;
+    model->min_votes = min_votes;
+    model->embedding = std::move(embedding);
+    model->dimensions = dims;
+    model->centers.resize(k, dims);
+    for (int c = 0; c < k; ++c) {
+      model->centers.row(group_of_cluster[static_cast<std::size_t>(c)]) = final_fit.centers.row(c);
     }
-    std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) {
-      if (x.score != y.score) return x.score > y.score;
-      return x.statement < y.statement;
-    });
-    if (list.size() > top) list.resize(top);
-    report.divisive = std::move(list);
+    model->group_counts = std::move(group_counts);
+    model->summary = std::move(summary);
+    model->clustered_counts = std::move(clustered_counts);
+    model->bridging = std::move(bridging);
+    model->representatives = options.representatives;
+    model->top_statements = options.top_statements;
   }
   return report;
 }
+
+}  // namespace detail
 
 }  // namespace veche::consensus

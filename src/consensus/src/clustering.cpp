@@ -34,13 +34,13 @@ double assign(const RowMatrix& points, const RowMatrix& centers, std::vector<int
   return inertia;
 }
 
-KMeans lloyd(const RowMatrix& points, RowMatrix centers) {
+KMeans lloyd(const RowMatrix& points, RowMatrix centers, int max_iterations = kMaxLloyd) {
   const auto n = static_cast<std::size_t>(points.rows());
   const auto k = centers.rows();
   KMeans result;
   result.labels.assign(n, -1);
   bool changed = true;
-  for (int it = 0; it < kMaxLloyd && changed; ++it) {
+  for (int it = 0; it < max_iterations && changed; ++it) {
     result.inertia = assign(points, centers, result.labels, changed);
     if (!changed) break;
     RowMatrix sums = RowMatrix::Zero(k, points.cols());
@@ -117,8 +117,8 @@ KMeans kmeans(const RowMatrix& points, int k, std::uint64_t seed, int restarts) 
   return best;
 }
 
-KMeans refine(const RowMatrix& points, RowMatrix centers) {
-  return lloyd(points, std::move(centers));
+KMeans refine(const RowMatrix& points, RowMatrix centers, int max_iterations) {
+  return lloyd(points, std::move(centers), max_iterations);
 }
 
 double silhouette(const RowMatrix& points, const std::vector<int>& labels, int k) {

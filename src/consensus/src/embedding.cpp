@@ -63,19 +63,37 @@ Active find_active(const VoteMatrix& votes) {
 namespace {
 
 constexpr double kLambda = 1.0;  // ridge on both sides: a prior of one vote's weight
-constexpr int kMaxIterations = 15;
-constexpr double kTolerance = 1e-4;
+// ALS stops when a sweep lowers the objective by less than this share of it, or after
+// kMaxIterations sweeps. Each sweep costs two passes over the votes; after the warm start the
+// leading components (the ones clustering uses) settle within a few, and later sweeps mostly
+// fit noise into the weakest (docs/benchmarks.md).
+constexpr int kPowerIterations = 3;
+constexpr int kMaxIterations = 4;
+constexpr double kTolerance = 2e-3;
+
+// a(lower triangle) += v v^T, b += y v, for R = r known at compile time (unrolled) or not.
+template <int R>
+inline void accumulate_fixed(double* a, double* b, const double* v, double y, Eigen::Index r) {
+  const Eigen::Index n = R > 0 ? R : r;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double vj = v[j];
+    double* col = a + j * n;
+    for (Eigen::Index i = j; i < n; ++i) col[i] += v[i] * vj;
+    b[j] += y * vj;
+  }
+}
 
 // One half-step of ALS: for every row of `out`, the ridge solution against `fixed` over the
-// cells of that row. `cells(i)` yields the (index, centred value) pairs of row i.
-template <class Begin, class End, class Value>
-void solve_side(std::size_t rows, const RowMatrix& fixed, RowMatrix& out, int threads, Begin begin,
-                End end, Value value) {
+// cells of that row, with `value(i, cell, y)` giving the centred vote (false: skip the cell).
+// Writes x.b per row into `fit` (the objective after the step is total - sum(fit) +
+// lambda |fixed|^2: with A x = b, |y - V x|^2 + lambda |x|^2 = |y|^2 - x.b).
+template <int R, class Begin, class End, class Value>
+void solve_side_fixed(std::size_t rows, const RowMatrix& fixed, RowMatrix& out,
+                      std::vector<double>& fit, int threads, Begin begin, End end, Value value) {
   const auto r = fixed.cols();
   parallel_for(rows, threads, [&](std::size_t lo, std::size_t hi) {
     Eigen::MatrixXd a(r, r);
-    Eigen::VectorXd b(r);
-    Eigen::LLT<Eigen::MatrixXd> llt(r);
+    Eigen::VectorXd b(r), rhs(r);
     for (std::size_t i = lo; i < hi; ++i) {
       a.setZero();
       b.setZero();
@@ -83,18 +101,43 @@ void solve_side(std::size_t rows, const RowMatrix& fixed, RowMatrix& out, int th
       for (auto c = begin(i); c != end(i); ++c) {
         double y = 0;
         if (!value(i, *c, y)) continue;
-        accumulate(a, b, fixed.row(c->index).data(), y);
+        accumulate_fixed<R>(a.data(), b.data(), fixed.row(c->index).data(), y, r);
         any = true;
       }
+      auto row = out.row(static_cast<Eigen::Index>(i));
       if (!any) {
-        out.row(static_cast<Eigen::Index>(i)).setZero();
+        row.setZero();
+        fit[i] = 0;
         continue;
       }
       a.diagonal().array() += kLambda;
-      llt.compute(a);
-      out.row(static_cast<Eigen::Index>(i)) = llt.solve(b).transpose();
+      rhs = b;
+      solve_spd(a.data(), b.data(), static_cast<int>(r));
+      row = b.transpose();
+      fit[i] = b.dot(rhs);
     }
   });
+}
+
+template <class Begin, class End, class Value>
+void solve_side(std::size_t rows, const RowMatrix& fixed, RowMatrix& out, std::vector<double>& fit,
+                int threads, Begin begin, End end, Value value) {
+  switch (fixed.cols()) {
+#define VECHE_RANK(R)                                                       \
+  case R:                                                                   \
+    solve_side_fixed<R>(rows, fixed, out, fit, threads, begin, end, value); \
+    return;
+    VECHE_RANK(2)
+    VECHE_RANK(3)
+    VECHE_RANK(4)
+    VECHE_RANK(5)
+    VECHE_RANK(6)
+    VECHE_RANK(7)
+    VECHE_RANK(8)
+#undef VECHE_RANK
+    default:
+      solve_side_fixed<0>(rows, fixed, out, fit, threads, begin, end, value);
+  }
 }
 
 }  // namespace
@@ -123,8 +166,41 @@ Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank,
     }
   }
   RowMatrix u = RowMatrix::Zero(static_cast<Eigen::Index>(n), rank);
-
   const auto& mean = e.mean;
+
+  // Warm start: a few subspace (power) iterations on the centred votes with the missing cells
+  // as zeros, O(votes x r) each against O(votes x r^2) for an ALS sweep. From a random start
+  // ALS spends its first sweeps finding these directions; from here it only corrects them for
+  // the missing votes. Columns scaled to norm sqrt(statements), entries about 1.
+  for (int power = 0; power < kPowerIterations; ++power) {
+    parallel_for(n, threads, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t p = lo; p < hi; ++p) {
+        auto row = u.row(static_cast<Eigen::Index>(p));
+        row.setZero();
+        for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c) {
+          if (!active.statement[c->index]) continue;
+          row.noalias() += (static_cast<double>(c->vote) - mean[c->index]) * v.row(c->index);
+        }
+      }
+    });
+    parallel_for(m, threads, [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t s = lo; s < hi; ++s) {
+        auto row = v.row(static_cast<Eigen::Index>(s));
+        row.setZero();
+        if (!active.statement[s]) continue;
+        const double mu = mean[static_cast<Eigen::Index>(s)];
+        for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) {
+          row.noalias() += (static_cast<double>(c->vote) - mu) * u.row(c->index);
+        }
+      }
+    });
+    const Eigen::MatrixXd dense = v;
+    Eigen::HouseholderQR<Eigen::MatrixXd> qr(dense);
+    v = qr.householderQ() * Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(m), rank);
+  }
+  v *= std::sqrt(std::max<double>(1.0, static_cast<double>(active.statements)));
+  u.setZero();
+
   auto row_value = [&](std::size_t, const VoteMatrix::Cell& c, double& y) {
     if (!active.statement[c.index]) return false;
     y = static_cast<double>(c.vote) - mean[c.index];
@@ -141,37 +217,24 @@ Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank,
   auto ce = [&](std::size_t s) { return votes.column_end(s); };
 
   double total = 0;  // sum of squared centred votes
-  for (std::size_t p = 0; p < n; ++p) {
-    for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c) {
-      double y = 0;
-      if (row_value(p, *c, y)) total += y * y;
+  for (std::size_t s = 0; s < m; ++s) {
+    if (!active.statement[s]) continue;
+    const double mu = mean[static_cast<Eigen::Index>(s)];
+    for (auto c = votes.column_begin(s); c != votes.column_end(s); ++c) {
+      const double y = static_cast<double>(c->vote) - mu;
+      total += y * y;
     }
   }
 
+  std::vector<double> row_fit(n), col_fit(m);
   double previous = std::numeric_limits<double>::infinity();
   for (int it = 0; it < kMaxIterations; ++it) {
-    solve_side(n, v, u, threads, rb, re, row_value);
-    solve_side(m, u, v, threads, cb, ce, col_value);
-    // Objective per participant range, summed in a fixed order.
-    std::vector<double> parts(n == 0 ? 1 : (n + 4095) / 4096, 0.0);
-    parallel_for(parts.size(), threads, [&](std::size_t lo, std::size_t hi) {
-      for (std::size_t b = lo; b < hi; ++b) {
-        double acc = 0;
-        for (std::size_t p = b * 4096; p < std::min(n, (b + 1) * 4096); ++p) {
-          const auto up = u.row(static_cast<Eigen::Index>(p));
-          for (auto c = votes.row_begin(p); c != votes.row_end(p); ++c) {
-            double y = 0;
-            if (!row_value(p, *c, y)) continue;
-            const double d = y - up.dot(v.row(c->index));
-            acc += d * d;
-          }
-        }
-        parts[b] = acc;
-      }
-    });
-    double loss = kLambda * (u.squaredNorm() + v.squaredNorm());
-    for (double x : parts) loss += x;
-    if (previous - loss <= kTolerance * std::max(previous, 1e-12) && it > 2) break;
+    solve_side(n, v, u, row_fit, threads, rb, re, row_value);
+    // The objective at (new U, current V), summed in index order whatever the threads.
+    double loss = total + kLambda * v.squaredNorm();
+    for (double x : row_fit) loss -= x;
+    solve_side(m, u, v, col_fit, threads, cb, ce, col_value);
+    if (previous - loss <= kTolerance * std::max(previous, 1e-12) && it >= 2) break;
     previous = loss;
   }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,33 @@ inline void accumulate(Eigen::MatrixXd& a, Eigen::VectorXd& b, const double* v, 
     double* col = d + j * r;
     for (Eigen::Index i = j; i < r; ++i) col[i] += v[i] * vj;
     b[j] += y * vj;
+  }
+}
+
+// Solves A x = b in place for a symmetric positive definite n x n `a` given by its lower
+// triangle (column-major): Cholesky into `a`, x into `b`. For the tiny ridge systems here;
+// Eigen's decompositions copy the matrix and showed in the profile.
+inline void solve_spd(double* a, double* b, int n) {
+  for (int j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (int k = 0; k < j; ++k) d -= a[k * n + j] * a[k * n + j];
+    d = std::sqrt(d);
+    a[j * n + j] = d;
+    for (int i = j + 1; i < n; ++i) {
+      double v = a[j * n + i];
+      for (int k = 0; k < j; ++k) v -= a[k * n + i] * a[k * n + j];
+      a[j * n + i] = v / d;
+    }
+  }
+  for (int i = 0; i < n; ++i) {  // L y = b
+    double v = b[i];
+    for (int k = 0; k < i; ++k) v -= a[k * n + i] * b[k];
+    b[i] = v / a[i * n + i];
+  }
+  for (int i = n - 1; i >= 0; --i) {  // L^T x = y
+    double v = b[i];
+    for (int k = i + 1; k < n; ++k) v -= a[i * n + k] * b[k];
+    b[i] = v / a[i * n + i];
   }
 }
 
@@ -76,10 +104,22 @@ struct KMeans {
 };
 // k-means++ seeding from `seed`, `restarts` runs, the lowest inertia kept.
 KMeans kmeans(const RowMatrix& points, int k, std::uint64_t seed, int restarts);
-// Lloyd iterations from given centres.
-KMeans refine(const RowMatrix& points, RowMatrix centers);
+// At most `max_iterations` Lloyd iterations from given centres (then a final assignment).
+KMeans refine(const RowMatrix& points, RowMatrix centers, int max_iterations);
 // Mean silhouette of `labels` over `points` (every row is used; pass a sample for speed).
 double silhouette(const RowMatrix& points, const std::vector<int>& labels, int k);
+
+// Community Notes' regularization (scoring/matrix_factorization): factors 0.03, intercepts
+// five times harder, each on the mean of the squared parameters next to the mean squared
+// error. Multiplied by (ratings / parameters) they become penalties on the sum of squared
+// errors, which the closed-form solves use.
+inline constexpr double kFactorLambda = 0.03;
+inline constexpr double kInterceptLambda = 5 * kFactorLambda;
+
+// The rating scale of the bridging factorization: agree 1, pass 1/2, disagree 0.
+inline double bridging_rating(Vote v) {
+  return v == Vote::kAgree ? 1.0 : v == Vote::kDisagree ? 0.0 : 0.5;
+}
 
 // Community Notes style factorization of ratings (agree 1, pass 1/2, disagree 0):
 // rating ~ mu + i_participant + i_statement + f_participant . f_statement, with `factors`
@@ -89,9 +129,70 @@ struct Bridging {
   Eigen::VectorXd factor;          // per statement: length of its factor vector
   Eigen::VectorXd standard_error;  // per statement, of the intercept
   double mu = 0;
+  // What an incremental update needs: the fitted parameters (column 0 the intercept, then the
+  // factors), the residual variance and the regularization scales.
+  RowMatrix participants;
+  RowMatrix statements;
+  double sigma2 = 0;
+  double per_participant = 0;
+  double per_statement = 0;
 };
+// `start`: the embedding whose leading components start the statements' factors (or null).
 Bridging fit_bridging(const VoteMatrix& votes, const Active& active, int factors,
-                      std::uint64_t seed, int threads);
+                      std::uint64_t seed, int threads, const Embedding* start = nullptr);
+
+// Per statement, what the lists of the report are chosen from (summarise_counts keeps it so
+// that a live update rescores only the statements whose counts changed).
+struct Summary {
+  struct Lean {  // one group on one statement
+    bool listed = false;
+    bool significant = false;
+    bool agree = false;
+    double metric = 0;
+  };
+  struct Gap {
+    double score = 0;
+    int hi = -1, lo = -1;  // groups agreeing most and least
+  };
+  std::vector<Lean> lean;               // [group * statements + statement]
+  std::vector<double> agree, disagree;  // consensus score, -1 when some group leans away
+  std::vector<Gap> gap;
+};
+
+// What the full analysis leaves behind for incremental updates (LiveAnalysis): the statement
+// side of every fit, the group centres and the vote counts per group.
+struct Model {
+  Active active;
+  std::uint32_t min_votes = 0;  // fewer active votes: mapped but not grouped
+  Embedding embedding;
+  int dimensions = 0;
+  RowMatrix centers;                     // per group (Report::groups order) x dimensions
+  std::vector<Counts> group_counts;      // [group * statements + statement]
+  std::vector<Counts> clustered_counts;  // per statement, over everyone grouped
+  Summary summary;
+  Bridging bridging;
+  int representatives = 0;
+  int top_statements = 0;
+};
+
+// analyse(), also filling `model` when it is not null.
+Result<Report> analyse(const VoteMatrix& votes, const AnalysisOptions& options, Model* model);
+
+// The parts of the report that follow from the counts: each group's representative
+// statements, consensus and divisive statements. `changed`: the statements whose counts
+// changed since `summary` was filled (null: all).
+void summarise_counts(const std::vector<char>& active, const std::vector<Counts>& group_counts,
+                      const std::vector<Counts>& clustered_counts, int representatives,
+                      int top_statements, Report& report, Summary& summary,
+                      const std::vector<std::uint32_t>* changed);
+// The bridging list from the fitted intercepts.
+void rank_bridging(const std::vector<char>& active, const Bridging& bridging, int top_statements,
+                   Report& report);
+
+inline void add_vote(Counts& c, Vote v, int sign = 1) {
+  auto& field = v == Vote::kAgree ? c.agree : v == Vote::kDisagree ? c.disagree : c.pass;
+  field = static_cast<std::uint32_t>(static_cast<int>(field) + sign);
+}
 
 // Normal upper tail helpers.
 double normal_cdf(double z);

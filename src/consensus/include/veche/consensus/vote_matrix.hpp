@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -73,6 +74,8 @@ class VoteMatrixBuilder {
   void moderate_out(std::string_view statement_id);
 
   std::size_t vote_count() const { return entries_.size(); }
+  // Room for this many votes in all (an estimate; saves the copies of a growing buffer).
+  void reserve(std::size_t votes) { entries_.reserve(votes); }
 
   // kInvalidArgument when an id is empty; kTooLarge above 2^32 - 1 votes.
   Result<VoteMatrix> build() const;
@@ -84,8 +87,16 @@ class VoteMatrixBuilder {
     std::uint32_t statement;
     Vote vote;
   };
-  std::unordered_map<std::string, std::uint32_t> participant_index_;
-  std::unordered_map<std::string, std::uint32_t> statement_index_;
+  // Looked up by string_view without building a string (the parse does this once per vote).
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using IdIndex = std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>>;
+  IdIndex participant_index_;
+  IdIndex statement_index_;
   std::vector<std::string> participants_;
   std::vector<std::string> statements_;
   std::vector<bool> moderated_;
