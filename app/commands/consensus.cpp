@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands/commands.hpp"
+#include "commands/file_bytes.hpp"
 #include "veche/consensus/analysis.hpp"
 #include "veche/consensus/csv.hpp"
 #include "veche/consensus/report_format.hpp"
@@ -58,12 +59,12 @@ Status write_output(const std::string& path, const std::string& text) {
 
 Status run_analyse(const AnalyseOptions& o) {
   using namespace veche::consensus;
-  VECHE_ASSIGN_OR_RETURN(std::string votes_text, read_file(o.file));
+  VECHE_ASSIGN_OR_RETURN(auto votes_file, FileBytes::open(o.file, kMaxFileBytes));
   VoteMatrixBuilder builder;
-  if (auto st = read_vote_file(votes_text, builder); !st) {
+  if (auto st = read_vote_file(votes_file->view(), builder); !st) {
     return Error{st.error().code, o.file + ": " + st.error().message};
   }
-  votes_text = {};
+  votes_file.reset();
   std::vector<StatementText> texts;
   if (!o.statements.empty()) {
     VECHE_ASSIGN_OR_RETURN(const std::string comments, read_file(o.statements));

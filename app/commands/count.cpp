@@ -1,14 +1,10 @@
 // `veche count FILE --method M`: counts a ballot file (BLT, PrefLib, ABIF) and prints the
 // round-by-round table, the JSON report or an SVG chart of the rounds.
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -19,12 +15,15 @@
 #include <thread>
 
 #include "commands/commands.hpp"
+#include "commands/file_bytes.hpp"
 #include "veche/count/formats.hpp"
 #include "veche/count/methods.hpp"
 #include "veche/count/output.hpp"
 
 namespace veche::app {
 namespace {
+
+constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{4} << 30;
 
 struct CountCommandOptions {
   std::string file;
@@ -40,66 +39,6 @@ struct CountCommandOptions {
   std::string threshold = "0";
   std::string gender_quota = "0";
   bool ignore_withdrawals = false;
-};
-
-constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{4} << 30;
-
-// The bytes of a ballot file: a regular file is mapped (no copy, no zero-filled buffer: a third
-// of the reading time of a large file), anything else (a pipe) is read into memory.
-class FileBytes {
- public:
-  static Result<std::unique_ptr<FileBytes>> open(const std::string& path) {
-    auto bytes = std::unique_ptr<FileBytes>(new FileBytes());
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return not_found("cannot open " + path);
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-      const auto size = static_cast<std::uintmax_t>(st.st_size);
-      if (size > kMaxFileBytes) {
-        ::close(fd);
-        return too_large(path + " is over 4 GiB");
-      }
-      void* map = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ,
-                         MAP_PRIVATE | MAP_POPULATE, fd, 0);
-      ::close(fd);
-      if (map == MAP_FAILED) return unavailable("cannot map " + path);
-      bytes->map_ = map;
-      bytes->size_ = static_cast<std::size_t>(size);
-      return bytes;
-    }
-    char buffer[1 << 16];
-    for (;;) {
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n == 0) break;
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        ::close(fd);
-        return unavailable("cannot read " + path);
-      }
-      if (bytes->copy_.size() + static_cast<std::size_t>(n) > kMaxFileBytes) {
-        ::close(fd);
-        return too_large(path + " is over 4 GiB");
-      }
-      bytes->copy_.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return bytes;
-  }
-  FileBytes(const FileBytes&) = delete;
-  FileBytes& operator=(const FileBytes&) = delete;
-  ~FileBytes() {
-    if (map_ != nullptr) ::munmap(map_, size_);
-  }
-  std::string_view view() const {
-    if (map_ != nullptr) return {static_cast<const char*>(map_), size_};
-    return copy_;
-  }
-
- private:
-  FileBytes() = default;
-  void* map_ = nullptr;
-  std::size_t size_ = 0;
-  std::string copy_;
 };
 
 // The default seed of the lot (docs/counting.md): the SHA-256 of the file's bytes, the value
@@ -256,7 +195,7 @@ Status run_count(const CountCommandOptions& o, bool quiet) {
     static_cast<Progress*>(context)->set_fraction(fraction);
   };
   options.progress_context = &progress;
-  VECHE_ASSIGN_OR_RETURN(auto file, FileBytes::open(o.file));
+  VECHE_ASSIGN_OR_RETURN(auto file, FileBytes::open(o.file, kMaxFileBytes));
   const std::string_view text = file->view();
   // The file's SHA-256 is computed beside the parse, which does not need it; the count does.
   // (Declared before the thread, so it outlives it on every return path.)
