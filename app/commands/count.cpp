@@ -1,13 +1,17 @@
 // `veche count FILE --method M`: counts a ballot file (BLT, PrefLib, ABIF) and prints the
 // round-by-round table, the JSON report or an SVG chart of the rounds.
+#include <malloc.h>
 #include <openssl/evp.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -24,6 +28,28 @@ namespace veche::app {
 namespace {
 
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{4} << 30;
+constexpr std::size_t kHugeHeapFrom = std::size_t{4} << 20;
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+// Large files: the parse's tables grow to tens of megabytes, and faulting them in 4 KiB pages
+// cost a fifth of a million-ballot count. One heap (every thread allocates from it), grown in
+// one step that is never given back, and backed by transparent huge pages where the kernel
+// allows it (madvise mode): a few hundred faults instead of thousands. Only this command.
+void use_huge_heap(std::size_t file_bytes) {
+  const std::size_t pad = std::clamp<std::size_t>(file_bytes * 4, 64 << 20, 1 << 30);
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // the largest glibc accepts
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, static_cast<int>(pad));
+  void* first =
+      std::malloc(16 << 20);  // below the mmap threshold: the heap grows by it and the pad
+  const auto start = reinterpret_cast<std::uintptr_t>(first);
+  const auto end = reinterpret_cast<std::uintptr_t>(::sbrk(0));
+  std::free(first);
+  const std::uintptr_t from = (start + kHugePage - 1) & ~(kHugePage - 1);
+  const std::uintptr_t to = end & ~(kHugePage - 1);
+  if (to > from) (void)::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+}
 
 struct CountCommandOptions {
   std::string file;
@@ -197,6 +223,7 @@ Status run_count(const CountCommandOptions& o, bool quiet) {
   options.progress_context = &progress;
   VECHE_ASSIGN_OR_RETURN(auto file, FileBytes::open(o.file, kMaxFileBytes));
   const std::string_view text = file->view();
+  if (text.size() >= kHugeHeapFrom) use_huge_heap(text.size());
   // The file's SHA-256 is computed beside the parse, which does not need it; the count does.
   // (Declared before the thread, so it outlives it on every return path.)
   Result<std::array<std::byte, 32>> seed = internal_error("the seed was not computed");
