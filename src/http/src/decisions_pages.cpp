@@ -14,6 +14,7 @@
 #include <charconv>
 #include <chrono>
 #include <set>
+#include <variant>
 
 #include "charter_routes.hpp"
 #include "form_time.hpp"
@@ -401,6 +402,15 @@ class DecisionsPages : public std::enable_shared_from_this<DecisionsPages<Impl>>
     return site.account_form(std::forward<A>(a)...);
   }
   Response org_error(const Request& req, const Error& e) const { return site.org_error(req, e); }
+  // The principal of an API write that a delegate makes; otherwise the refusal to send (401,
+  // 403 without the CSRF header of a cookie session, 403 for anyone else).
+  std::variant<Principal, Response> delegate_for_api(Request& req) const {
+    auto p = accounts_web->authenticate(req);
+    if (!p) return org_error(req, p.error());
+    if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) return error(req, 403, kApiCsrf);
+    if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+    return std::move(*p);
+  }
   Lang lang(const Request& req) const { return site.lang(req); }
   Result<std::vector<registry::Organization>> organizations_sorted(Lang l) const {
     return site.organizations_sorted(l);
@@ -778,10 +788,9 @@ void DecisionsPages<Impl>::add_decisions() {
   });
 
   router.add(Method::kPost, "/api/v1/motions", [this, self](Request& req) {
-    auto p = accounts_web->authenticate(req);
-    if (!p) return org_error(req, p.error());
-    if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) return error(req, 403, kApiCsrf);
-    if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+    auto p = delegate_for_api(req);
+    if (auto* refused = std::get_if<Response>(&p)) return std::move(*refused);
+    const auto& who = std::get<Principal>(p);
     auto body = json_body(req);
     if (!body) return error(req, body.error());
     MotionInput in{json_string(*body, "title"),
@@ -798,9 +807,9 @@ void DecisionsPages<Impl>::add_decisions() {
                    json_string(*body, "agenda_issues")};
     auto m = new_motion(in);
     if (!m) return error(req, m.error());
-    if (auto s = check_delegate_of(*p, m->organization); !s) return error(req, s.error());
+    if (auto s = check_delegate_of(who, m->organization); !s) return error(req, s.error());
     decisions::Motions motions(db, clock);
-    auto id = motions.propose(p->account, *m);
+    auto id = motions.propose(who.account, *m);
     if (!id) return error(req, id.error());
     auto created = motions.motion(*id);
     if (!created) return error(req, created.error());
@@ -809,29 +818,28 @@ void DecisionsPages<Impl>::add_decisions() {
 
   for (const std::string action : {"votes", "conflicts", "close"}) {
     router.add(Method::kPost, "/api/v1/motions/{id}/" + action, [this, self, action](Request& req) {
-      auto p = accounts_web->authenticate(req);
-      if (!p) return org_error(req, p.error());
-      if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) return error(req, 403, kApiCsrf);
-      if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+      auto p = delegate_for_api(req);
+      if (auto* refused = std::get_if<Response>(&p)) return std::move(*refused);
+      const auto& who = std::get<Principal>(p);
       const auto id = id_param(req);
       if (!id) return error(req, 404, kNoMotion);
       decisions::Motions motions(db, clock);
       if (action == "close") {
-        auto closed = motions.close(MotionId(*id), p->handle);
+        auto closed = motions.close(MotionId(*id), who.handle);
         if (!closed) return error(req, closed.error());
       } else {
         auto body = json_body(req);
         if (!body) return error(req, body.error());
         const auto org = json_string(*body, "organization").substr(0, 64);
         if (org.empty()) return error(req, 400, "'organization' must name your organization.");
-        if (auto s = check_delegate_of(*p, org); !s) return error(req, s.error());
+        if (auto s = check_delegate_of(who, org); !s) return error(req, s.error());
         Status s;
         if (action == "votes") {
           const auto choice = decisions::parse_vote_choice(json_string(*body, "choice"));
           if (!choice) return error(req, 400, "'choice' must be yes, no, abstain or objection.");
-          s = motions.vote(p->account, MotionId(*id), org, *choice, json_string(*body, "reason"));
+          s = motions.vote(who.account, MotionId(*id), org, *choice, json_string(*body, "reason"));
         } else {
-          s = motions.declare_conflict(p->account, MotionId(*id), org,
+          s = motions.declare_conflict(who.account, MotionId(*id), org,
                                        json_string(*body, "reason"));
         }
         if (!s) return error(req, s.error());
@@ -888,10 +896,9 @@ void DecisionsPages<Impl>::add_consultations() {
     return Response::redirect("/consultations/" + id->str() + "?done=opened");
   });
   router.add(Method::kPost, "/api/v1/consultations", [this, self](Request& req) {
-    auto p = accounts_web->authenticate(req);
-    if (!p) return org_error(req, p.error());
-    if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) return error(req, 403, kApiCsrf);
-    if (auto s = check_any_delegate(*p); !s) return error(req, s.error());
+    auto p = delegate_for_api(req);
+    if (auto* refused = std::get_if<Response>(&p)) return std::move(*refused);
+    const auto& who = std::get<Principal>(p);
     auto body = json_body(req);
     if (!body) return error(req, body.error());
     std::vector<std::string> options;
@@ -908,7 +915,7 @@ void DecisionsPages<Impl>::add_consultations() {
                                std::move(options), json_string(*body, "closes_at"));
     if (!in) return error(req, in.error());
     decisions::Consultations service(db, clock, accounts_web->key_);
-    auto id = service.open(*in, p->handle);
+    auto id = service.open(*in, who.handle);
     if (!id) return error(req, id.error());
     auto c = service.consultation(*id);
     if (!c) return error(req, c.error());

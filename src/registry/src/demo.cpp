@@ -57,7 +57,11 @@ constexpr std::string_view kCharterEn = R"md(# Charter of the Free Assembly
 6. **Decisions.** A motion is decided by one of these rules, chosen when it is proposed; a
    change to this charter takes the strictest of them.
 
-```decision-rules
+)md";
+
+// The decision rules the demo charter names, in both languages' texts (the block is read by
+// decisions/charter_rules.hpp, so it is the same in both).
+constexpr std::string_view kDecisionRules = R"md(```decision-rules
 consensus, quorum 1/4
 consensus, quorum 1/2
 qualified majority 2/3, quorum 1/2
@@ -76,12 +80,6 @@ constexpr std::string_view kCharterRu = R"md(# Устав «Вольного в�
 6. **Решения.** Предложение принимается по одному из этих правил, выбранному при его внесении;
    изменение этой хартии — по самому строгому из них.
 
-```decision-rules
-consensus, quorum 1/4
-consensus, quorum 1/2
-qualified majority 2/3, quorum 1/2
-qualified majority 3/4, quorum 2/3
-```
 )md";
 
 }  // namespace
@@ -96,7 +94,8 @@ Status load_demo(store::Database& db, const core::Clock& clock) {
        "Коалиция равных организаций в изгнании. Повестку задают её избиратели; участники "
        "решают открыто, по одному голосу; её выборы может проверить любой."}}));
   for (const auto& org : kDemoOrganizations) VECHE_TRY(reg.add_organization(org));
-  VECHE_TRY(reg.adopt_charter({std::string(kCharterEn), std::string(kCharterRu)}));
+  VECHE_TRY(reg.adopt_charter({std::string(kCharterEn) + std::string(kDecisionRules),
+                               std::string(kCharterRu) + std::string(kDecisionRules)}));
   VECHE_TRY(load_demo_signatures(db, clock));
   VECHE_TRY(load_demo_profiles(db, clock));
   return ok();
