@@ -6,13 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { veche, startServer, launchBrowser, screenshot } from '../lib/harness.mjs';
-import { totp } from '../lib/totp.mjs';
+import { person, utcIn } from '../lib/people.mjs';
 
 let server;
 let url;
 let browser;
 const codes = {};
-const passphrase = 'the bell of the veche rings';
 
 before(async () => {
   server = await startServer(['--deadline-interval', '0'], {
@@ -36,42 +35,9 @@ after(async () => {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// "2026-11-27T18:00:05" in UTC, `seconds` from now.
-function utcIn(seconds) {
-  return new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
-}
-
-// Joins with the organization's code, is made its delegate by the operator, turns on the
-// authenticator app and logs in with both factors. Returns the browser page.
-async function delegate(handle, org) {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(url + '/join');
-  await page.getByLabel('Invitation code').fill(codes[org]);
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  execFileSync(veche, ['roles', 'grant', '--db', server.db, '--handle', handle, '--role',
-                       'delegate', '--org', org], { stdio: 'ignore' });
-  await page.goto(url + '/me/security');
-  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-  const secret = await page.locator('#totp-secret').textContent();
-  await page.getByLabel('Code from the app').fill(totp(secret));
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  await page.goto(url + '/me');
-  await page.getByRole('button', { name: 'Log out', exact: true }).click();
-  await page.goto(url + '/login');
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Code from the app').fill(totp(secret, 1));
-  await page.getByRole('button', { name: 'Check the code' }).click();
-  assert.equal(new URL(page.url()).pathname, '/me');
-  return page;
-}
+// Joins with the organization's code and becomes its delegate with both factors.
+const delegate = (handle, org) =>
+  person(browser, server, { code: codes[org], handle, role: 'delegate', org });
 
 async function vote(page, motionPath, choice, reason) {
   await page.goto(url + motionPath);
