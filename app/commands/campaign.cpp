@@ -108,7 +108,8 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
   });
 
   auto* exp = cmd->add_subcommand(
-      "export", "Export a campaign (--id) or an organization's track record (--org) as CSV or JSON");
+      "export",
+      "Export a campaign (--id) or an organization's track record (--org) as CSV or JSON");
   add_db_option(exp, *flags);
   exp->add_option("--id", flags->id, "Campaign number");
   exp->add_option("--org", flags->org, "Organization slug");

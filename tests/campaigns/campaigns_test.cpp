@@ -48,13 +48,13 @@ class CampaignsTest : public CampaignsDatabaseTest {
   AccountId delegate(const std::string& handle, const std::string& org) {
     auto id = add_account(handle, {});
     auto s = store::with_write(*db_, [&](store::Transaction& tx) -> Status {
-      return tx
-          .exec("INSERT INTO account_roles (account_id, role, organization_id, granted_at) "
-                "SELECT ?, 'delegate', id, 0 FROM organizations WHERE slug = ?",
-                {id.value(), org})
-          .has_value()
-          ? ok()
-          : Status(internal_error("role"));
+      return tx.exec(
+                   "INSERT INTO account_roles (account_id, role, organization_id, granted_at) "
+                   "SELECT ?, 'delegate', id, 0 FROM organizations WHERE slug = ?",
+                   {id.value(), org})
+                     .has_value()
+                 ? ok()
+                 : Status(internal_error("role"));
     });
     EXPECT_TRUE(s);
     return id;
@@ -114,8 +114,8 @@ TEST_P(CampaignsTest, ADelegateStartsACampaignFromAnAdmittedIssue) {
   auto c = service_->campaign(*id);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->title, "Bank accounts for exiles");
-  EXPECT_EQ(c->targets, (std::vector<std::string>{"European Commission",
-                                                   "European Banking Authority"}));
+  EXPECT_EQ(c->targets,
+            (std::vector<std::string>{"European Commission", "European Banking Authority"}));
   EXPECT_EQ(c->organizations, std::vector<std::string>{"alpha"});
   EXPECT_EQ(c->issues, std::vector<std::int64_t>{issue});
   EXPECT_EQ(c->started_by, "anna");
@@ -255,8 +255,8 @@ TEST_P(CampaignsTest, ACorrectionReplacesAnActionAndKeepsTheEarlierVersion) {
             ErrorCode::kFailedPrecondition);
   // The table itself refuses edits and deletions.
   auto edit = store::with_write(*db_, [&](store::Transaction& tx) -> Status {
-    VECHE_TRY(tx.exec("UPDATE campaign_actions SET title = 'forged' WHERE id = ?",
-                      {first->value()}));
+    VECHE_TRY(
+        tx.exec("UPDATE campaign_actions SET title = 'forged' WHERE id = ?", {first->value()}));
     return ok();
   });
   EXPECT_FALSE(edit);
@@ -276,11 +276,12 @@ TEST_P(CampaignsTest, MilestonesAndOutcomeMakeTheTrackRecord) {
             ErrorCode::kInvalidArgument);
   ASSERT_TRUE(service_->update_milestone(anna_, id, *m, "alpha", MilestoneStatus::kReached,
                                          "Held on Tuesday."));
-  EXPECT_EQ(service_->update_milestone(anna_, id, MilestoneId(999), "alpha",
-                                       MilestoneStatus::kReached, "")
-                .error()
-                .code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      service_
+          ->update_milestone(anna_, id, MilestoneId(999), "alpha", MilestoneStatus::kReached, "")
+          .error()
+          .code,
+      ErrorCode::kNotFound);
   EXPECT_EQ(service_->record_outcome(anna_, id, "alpha", Outcome::kAchieved, " ", {}).error().code,
             ErrorCode::kInvalidArgument);
   ASSERT_TRUE(service_->record_outcome(anna_, id, "alpha", Outcome::kPartly,
@@ -312,15 +313,14 @@ TEST_P(CampaignsTest, MilestonesAndOutcomeMakeTheTrackRecord) {
 
 TEST_P(CampaignsTest, APetitionTakesOneSignaturePerAccountAndPublishesOnlyHashes) {
   const auto id = started();
-  EXPECT_EQ(service_->open_petition(anna_, id, "alpha", "Accounts now", "", std::nullopt)
-                .error()
-                .code,
-            ErrorCode::kInvalidArgument);
-  EXPECT_EQ(service_->open_petition(anna_, id, "alpha", "Accounts now", "We ask.",
-                                    clock_.now() - days(1))
-                .error()
-                .code,
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      service_->open_petition(anna_, id, "alpha", "Accounts now", "", std::nullopt).error().code,
+      ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      service_->open_petition(anna_, id, "alpha", "Accounts now", "We ask.", clock_.now() - days(1))
+          .error()
+          .code,
+      ErrorCode::kInvalidArgument);
   auto p = service_->open_petition(anna_, id, "alpha", "Accounts now", "We ask.",
                                    clock_.now() + days(30));
   ASSERT_TRUE(p) << p.error().message;

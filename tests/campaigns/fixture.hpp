@@ -1,5 +1,5 @@
-// A campaigns database for tests: the registry, agenda, decisions and campaigns migrations applied, on SQLite
-// in a temporary folder always, and on PostgreSQL (a schema per test) when
+// A campaigns database for tests: the registry, agenda, decisions and campaigns migrations applied,
+// on SQLite in a temporary folder always, and on PostgreSQL (a schema per test) when
 // VECHE_TEST_POSTGRES_URL is set. Accounts are inserted directly (no Argon2id), so tests with
 // many constituents stay fast.
 #pragma once

@@ -12,8 +12,7 @@
 namespace veche::campaigns {
 namespace {
 
-std::string published(std::int64_t petition, std::vector<std::string> hashes,
-                      std::int64_t count) {
+std::string published(std::int64_t petition, std::vector<std::string> hashes, std::int64_t count) {
   boost::json::array list;
   for (const auto& h : hashes) list.emplace_back(h);
   return boost::json::serialize(boost::json::object{{"petition", petition},

@@ -95,8 +95,8 @@ Status check_day_range(core::TimePoint on, core::TimePoint now) {
 }
 
 Result<std::int64_t> organization_id(store::Transaction& tx, std::string_view slug) {
-  VECHE_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id FROM organizations WHERE slug = ?",
-                                             {std::string(slug)}));
+  VECHE_ASSIGN_OR_RETURN(
+      auto rows, tx.query("SELECT id FROM organizations WHERE slug = ?", {std::string(slug)}));
   if (rows.empty()) return not_found("There is no such organization.");
   return rows[0].int64(0);
 }
@@ -470,13 +470,13 @@ Result<CampaignId> Campaigns::start(AccountId delegate, const NewCampaign& in) {
         tx.insert("INSERT INTO campaigns (title, goal, targets, source_kind, source_id, "
                   "started_by, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                   {std::string(core::trim(in.title)), in.goal, join_lines(targets),
-                   std::string(source_name(in.source)), in.source_id, handle,
-                   core::to_unix(now)}));
+                   std::string(source_name(in.source)), in.source_id, handle, core::to_unix(now)}));
     id = CampaignId(raw);
     for (auto org : org_ids) {
-      VECHE_TRY(tx.exec("INSERT INTO campaign_organizations (campaign_id, organization_id, "
-                        "joined_at) VALUES (?, ?, ?)",
-                        {raw, org, core::to_unix(now)}));
+      VECHE_TRY(
+          tx.exec("INSERT INTO campaign_organizations (campaign_id, organization_id, "
+                  "joined_at) VALUES (?, ?, ?)",
+                  {raw, org, core::to_unix(now)}));
     }
     std::sort(issues.begin(), issues.end());
     issues.erase(std::unique(issues.begin(), issues.end()), issues.end());
@@ -486,16 +486,16 @@ Result<CampaignId> Campaigns::start(AccountId delegate, const NewCampaign& in) {
     }
     boost::json::array issue_list;
     for (auto i : issues) issue_list.push_back(i);
-    VECHE_TRY(detail::append_log(tx, now, "campaign.started", subject_of(id),
-                                 {{"campaign", raw},
-                                  {"title", std::string(core::trim(in.title))},
-                                  {"goal", in.goal},
-                                  {"targets", json_strings(targets)},
-                                  {"organizations", json_strings(orgs)},
-                                  {"source", {{"kind", source_name(in.source)},
-                                              {"id", in.source_id}}},
-                                  {"issues", std::move(issue_list)},
-                                  {"by", handle}}));
+    VECHE_TRY(
+        detail::append_log(tx, now, "campaign.started", subject_of(id),
+                           {{"campaign", raw},
+                            {"title", std::string(core::trim(in.title))},
+                            {"goal", in.goal},
+                            {"targets", json_strings(targets)},
+                            {"organizations", json_strings(orgs)},
+                            {"source", {{"kind", source_name(in.source)}, {"id", in.source_id}}},
+                            {"issues", std::move(issue_list)},
+                            {"by", handle}}));
     return ok();
   }));
   return id;
@@ -519,10 +519,9 @@ Status Campaigns::join(AccountId delegate, CampaignId id, std::string_view slug)
       }
       return std::move(s).error();
     }
-    VECHE_TRY(detail::append_log(tx, now, "campaign.joined", subject_of(id),
-                                 {{"campaign", id.value()},
-                                  {"organization", std::string(slug)},
-                                  {"by", handle}}));
+    VECHE_TRY(detail::append_log(
+        tx, now, "campaign.joined", subject_of(id),
+        {{"campaign", id.value()}, {"organization", std::string(slug)}, {"by", handle}}));
     return ok();
   });
 }
@@ -539,9 +538,8 @@ Result<ActionId> Campaigns::record_action(AccountId delegate, CampaignId id, con
         tx.insert("INSERT INTO campaign_actions (campaign_id, kind, happened_on, title, "
                   "description, links, organization_id, recorded_by, recorded_at) VALUES "
                   "(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                  {id.value(), std::string(action_kind_name(a.kind)), core::to_unix(a.on),
-                   a.title, a.description, join_lines(a.links), who.org, who.handle,
-                   core::to_unix(now)}));
+                  {id.value(), std::string(action_kind_name(a.kind)), core::to_unix(a.on), a.title,
+                   a.description, join_lines(a.links), who.org, who.handle, core::to_unix(now)}));
     action = ActionId(raw);
     VECHE_TRY(refresh_counts(tx, id));
     VECHE_TRY(detail::append_log(tx, now, "action.recorded", subject_of(id),
@@ -585,8 +583,7 @@ Result<ActionId> Campaigns::correct_action(AccountId delegate, CampaignId id, Ac
       a.description = cur.description;
       a.links = cur.links;
     }
-    VECHE_TRY(tx.exec("UPDATE campaign_actions SET superseded = 1 WHERE id = ?",
-                      {cur.id.value()}));
+    VECHE_TRY(tx.exec("UPDATE campaign_actions SET superseded = 1 WHERE id = ?", {cur.id.value()}));
     VECHE_ASSIGN_OR_RETURN(
         const auto raw,
         tx.insert("INSERT INTO campaign_actions (campaign_id, root_id, kind, happened_on, title, "
@@ -608,8 +605,7 @@ Result<ActionId> Campaigns::correct_action(AccountId delegate, CampaignId id, Ac
 }
 
 Result<MilestoneId> Campaigns::add_milestone(AccountId delegate, CampaignId id,
-                                             std::string_view organization,
-                                             std::string_view title,
+                                             std::string_view organization, std::string_view title,
                                              std::optional<core::TimePoint> due) {
   VECHE_TRY(check_title("milestone", title));
   const auto now = clock_.now();
@@ -623,9 +619,10 @@ Result<MilestoneId> Campaigns::add_milestone(AccountId delegate, CampaignId id,
                                      "VALUES (?, ?, ?) RETURNING id",
                                      {id.value(), std::string(core::trim(title)), due_value}));
     m = MilestoneId(raw);
-    VECHE_TRY(tx.exec("INSERT INTO campaign_milestone_updates (milestone_id, status, note, "
-                      "recorded_by, at) VALUES (?, 'planned', '', ?, ?)",
-                      {raw, who.handle, core::to_unix(now)}));
+    VECHE_TRY(
+        tx.exec("INSERT INTO campaign_milestone_updates (milestone_id, status, note, "
+                "recorded_by, at) VALUES (?, 'planned', '', ?, ?)",
+                {raw, who.handle, core::to_unix(now)}));
     boost::json::object body{{"milestone", raw},
                              {"title", std::string(core::trim(title))},
                              {"organization", std::string(organization)},
@@ -644,16 +641,15 @@ Status Campaigns::update_milestone(AccountId delegate, CampaignId id, MilestoneI
   const auto now = clock_.now();
   return store::with_write(db_, [&](store::Transaction& tx) -> Status {
     VECHE_ASSIGN_OR_RETURN(auto who, running_delegate(tx, id, organization, delegate));
-    VECHE_ASSIGN_OR_RETURN(auto rows,
-                           tx.query("SELECT 1 FROM campaign_milestones WHERE id = ? AND "
-                                    "campaign_id = ?",
-                                    {m.value(), id.value()}));
+    VECHE_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT 1 FROM campaign_milestones WHERE id = ? AND "
+                                               "campaign_id = ?",
+                                               {m.value(), id.value()}));
     if (rows.empty()) return not_found("There is no such milestone in this campaign.");
     const std::string name(milestone_status_name(status));
-    VECHE_TRY(tx.exec("INSERT INTO campaign_milestone_updates (milestone_id, status, note, "
-                      "recorded_by, at) VALUES (?, ?, ?, ?, ?)",
-                      {m.value(), name, std::string(core::trim(note)), who.handle,
-                       core::to_unix(now)}));
+    VECHE_TRY(
+        tx.exec("INSERT INTO campaign_milestone_updates (milestone_id, status, note, "
+                "recorded_by, at) VALUES (?, ?, ?, ?, ?)",
+                {m.value(), name, std::string(core::trim(note)), who.handle, core::to_unix(now)}));
     VECHE_TRY(tx.exec("UPDATE campaign_milestones SET status = ? WHERE id = ?", {name, m.value()}));
     VECHE_TRY(detail::append_log(tx, now, "milestone.updated", subject_of(id),
                                  {{"milestone", m.value()},
@@ -678,10 +674,10 @@ Status Campaigns::record_outcome(AccountId delegate, CampaignId id, std::string_
   return store::with_write(db_, [&](store::Transaction& tx) -> Status {
     VECHE_ASSIGN_OR_RETURN(auto who, running_delegate(tx, id, organization, delegate));
     const std::string name(outcome_name(outcome));
-    VECHE_TRY(tx.exec("INSERT INTO campaign_outcomes (campaign_id, outcome, evidence, links, "
-                      "recorded_by, at) VALUES (?, ?, ?, ?, ?, ?)",
-                      {id.value(), name, std::string(text), join_lines(links), who.handle,
-                       core::to_unix(now)}));
+    VECHE_TRY(tx.exec(
+        "INSERT INTO campaign_outcomes (campaign_id, outcome, evidence, links, "
+        "recorded_by, at) VALUES (?, ?, ?, ?, ?, ?)",
+        {id.value(), name, std::string(text), join_lines(links), who.handle, core::to_unix(now)}));
     store::Value at = nullptr;
     if (outcome != Outcome::kOngoing) at = core::to_unix(now);
     VECHE_TRY(tx.exec("UPDATE campaigns SET outcome = ?, outcome_at = ? WHERE id = ?",
@@ -697,8 +693,8 @@ Status Campaigns::record_outcome(AccountId delegate, CampaignId id, std::string_
 }
 
 Result<PetitionId> Campaigns::open_petition(AccountId delegate, CampaignId id,
-                                            std::string_view organization,
-                                            std::string_view title, std::string_view text,
+                                            std::string_view organization, std::string_view title,
+                                            std::string_view text,
                                             std::optional<core::TimePoint> closes) {
   VECHE_TRY(check_title("petition title", title));
   if (core::trim(text).empty()) return invalid_argument("The petition needs its text.");
@@ -721,12 +717,13 @@ Result<PetitionId> Campaigns::open_petition(AccountId delegate, CampaignId id,
                    core::to_unix(now), closes_value}));
     p = PetitionId(raw);
     const auto today = core::TimePoint(std::chrono::floor<std::chrono::days>(now));
-    VECHE_TRY(tx.exec("INSERT INTO campaign_actions (campaign_id, kind, happened_on, title, "
-                      "description, links, organization_id, recorded_by, recorded_at) VALUES "
-                      "(?, 'petition', ?, ?, ?, '', ?, ?, ?)",
-                      {id.value(), core::to_unix(today), std::string(core::trim(title)),
-                       fmt::format("Petition {} opened for signatures.", raw), who.org,
-                       who.handle, core::to_unix(now)}));
+    VECHE_TRY(
+        tx.exec("INSERT INTO campaign_actions (campaign_id, kind, happened_on, title, "
+                "description, links, organization_id, recorded_by, recorded_at) VALUES "
+                "(?, 'petition', ?, ?, ?, '', ?, ?, ?)",
+                {id.value(), core::to_unix(today), std::string(core::trim(title)),
+                 fmt::format("Petition {} opened for signatures.", raw), who.org, who.handle,
+                 core::to_unix(now)}));
     VECHE_TRY(refresh_counts(tx, id));
     boost::json::object body{{"petition", raw},
                              {"title", std::string(core::trim(title))},
@@ -764,10 +761,10 @@ Result<SignatureReceipt> Campaigns::sign(AccountId account, PetitionId id,
     }
     store::Value name_value = nullptr;
     if (!name.empty()) name_value = std::string(name);
-    auto s = tx.exec("INSERT INTO campaign_signatures (petition_id, signer_key, signature_hash, "
-                     "public_name) VALUES (?, ?, ?, ?)",
-                     {id.value(), signer_key(key_, id, account), receipt.signature_hash,
-                      name_value});
+    auto s = tx.exec(
+        "INSERT INTO campaign_signatures (petition_id, signer_key, signature_hash, "
+        "public_name) VALUES (?, ?, ?, ?)",
+        {id.value(), signer_key(key_, id, account), receipt.signature_hash, name_value});
     if (!s) {
       if (s.error().code == ErrorCode::kAlreadyExists) {
         return already_exists("You have signed this petition already.");
@@ -804,8 +801,8 @@ Result<PetitionSummary> Campaigns::petition(PetitionId id) const {
 
 Result<PublishedSignatures> Campaigns::published_signatures(PetitionId id) const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto p, tx->query("SELECT title FROM campaign_petitions WHERE id = ?",
-                                           {id.value()}));
+  VECHE_ASSIGN_OR_RETURN(
+      auto p, tx->query("SELECT title FROM campaign_petitions WHERE id = ?", {id.value()}));
   if (p.empty()) return not_found("There is no such petition.");
   PublishedSignatures out;
   out.petition = id;
@@ -908,9 +905,9 @@ Result<Campaign> Campaigns::campaign(CampaignId id) const {
                                               "ORDER BY id",
                                               {id.value()}));
   for (const auto& o : outs) {
-    c.outcome_history.push_back(OutcomeRecord{
-        parse_outcome(o.text(0)).value_or(Outcome::kOngoing), o.text(1), split_lines(o.text(2)),
-        o.text(3), core::from_unix(o.int64(4))});
+    c.outcome_history.push_back(OutcomeRecord{parse_outcome(o.text(0)).value_or(Outcome::kOngoing),
+                                              o.text(1), split_lines(o.text(2)), o.text(3),
+                                              core::from_unix(o.int64(4))});
   }
   VECHE_ASSIGN_OR_RETURN(
       auto ps, tx->query(fmt::format("SELECT {} FROM campaign_petitions p JOIN campaigns c ON "
@@ -946,9 +943,9 @@ Result<TrackRecord> Campaigns::organization_record(std::string_view slug) const 
 
 Result<TrackRecord> Campaigns::issue_record(std::int64_t issue) const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto list,
-                         summaries(*tx, "SELECT campaign_id FROM campaign_issues WHERE issue_id = ?",
-                                   {issue}, std::nullopt, 100'000));
+  VECHE_ASSIGN_OR_RETURN(
+      auto list, summaries(*tx, "SELECT campaign_id FROM campaign_issues WHERE issue_id = ?",
+                           {issue}, std::nullopt, 100'000));
   return record_of(std::move(list));
 }
 

@@ -113,12 +113,12 @@ Status load_demo(store::Database& db, const core::Clock& clock, const crypto::Se
         action(ActionKind::kMeeting, past.now() - days(1), "Meeting with DG FISMA officials",
                "Cases of closed accounts presented.", "volga-federalists")));
     past.advance(days(1));
-    VECHE_ASSIGN_OR_RETURN(const auto petition,
-                           service.open_petition(*zhiguli, id, "volga-federalists",
-                                                 "Basic accounts for exiles, now",
-                                                 "We ask the European Commission to make banks "
-                                                 "honour the right to a basic payment account.",
-                                                 now + days(60)));
+    VECHE_ASSIGN_OR_RETURN(
+        const auto petition,
+        service.open_petition(*zhiguli, id, "volga-federalists", "Basic accounts for exiles, now",
+                              "We ask the European Commission to make banks "
+                              "honour the right to a basic payment account.",
+                              now + days(60)));
     for (int i = 1; i <= 12; ++i) {
       VECHE_ASSIGN_OR_RETURN(auto signer, account_of(db, fmt::format("demo-agenda-{:02}", i)));
       if (!signer) continue;

@@ -119,9 +119,12 @@ boost::json::object campaign_json(const Campaign& c) {
 }
 
 boost::json::object published_json(const PublishedSignatures& p) {
-  return {{"petition", p.petition.value()}, {"title", p.title},
-          {"count", p.count},               {"hashes", strings(p.hashes)},
-          {"digest", p.digest},             {"public_names", strings(p.public_names)}};
+  return {{"petition", p.petition.value()},
+          {"title", p.title},
+          {"count", p.count},
+          {"hashes", strings(p.hashes)},
+          {"digest", p.digest},
+          {"public_names", strings(p.public_names)}};
 }
 
 std::string csv_line(const std::vector<std::string>& cells) {
@@ -142,16 +145,15 @@ std::string csv_line(const std::vector<std::string>& cells) {
 }
 
 std::string summaries_csv(const std::vector<CampaignSummary>& list) {
-  std::string out = csv_line({"id", "title", "organizations", "started", "outcome", "outcome_date",
-                              "actions", "first_action", "last_action", "milestones",
-                              "milestones_reached"});
+  std::string out =
+      csv_line({"id", "title", "organizations", "started", "outcome", "outcome_date", "actions",
+                "first_action", "last_action", "milestones", "milestones_reached"});
   for (const auto& c : list) {
     std::string orgs;
     for (const auto& o : c.organizations) orgs += (orgs.empty() ? "" : " ") + o;
     out += csv_line({c.id.str(), c.title, orgs, day(c.started_at),
-                     std::string(outcome_name(c.outcome)),
-                     c.outcome_at ? day(*c.outcome_at) : "", std::to_string(c.actions),
-                     c.first_action ? day(*c.first_action) : "",
+                     std::string(outcome_name(c.outcome)), c.outcome_at ? day(*c.outcome_at) : "",
+                     std::to_string(c.actions), c.first_action ? day(*c.first_action) : "",
                      c.last_action ? day(*c.last_action) : "", std::to_string(c.milestones),
                      std::to_string(c.milestones_reached)});
   }
@@ -167,9 +169,9 @@ std::string campaign_csv(const Campaign& c) {
   for (const auto& a : c.actions) {
     std::string links;
     for (const auto& l : a.links) links += (links.empty() ? "" : " ") + l;
-    out += csv_line({id, "action", a.root.str(), day(a.on),
-                     std::string(action_kind_name(a.kind)), a.title, a.organization,
-                     a.recorded_by, a.retracted ? "retracted" : "", links, a.correction});
+    out += csv_line({id, "action", a.root.str(), day(a.on), std::string(action_kind_name(a.kind)),
+                     a.title, a.organization, a.recorded_by, a.retracted ? "retracted" : "", links,
+                     a.correction});
   }
   for (const auto& m : c.milestones) {
     out += csv_line({id, "milestone", m.id.str(), m.due ? day(*m.due) : "", "", m.title, "", "",

@@ -36,8 +36,8 @@ std::string year_marks(const Axis& ax, int top, int bottom) {
   const int y1 = std::stoi(core::to_iso8601(core::from_unix(ax.to)).substr(0, 4));
   const int step = std::max(1, (y1 - y0) / 10 + 1);
   for (int y = y0 + 1; y <= y1; y += step) {
-    const auto t = core::TimePoint(std::chrono::sys_days(
-        std::chrono::year_month_day{std::chrono::year(y), std::chrono::January, std::chrono::day(1)}));
+    const auto t = core::TimePoint(std::chrono::sys_days(std::chrono::year_month_day{
+        std::chrono::year(y), std::chrono::January, std::chrono::day(1)}));
     const double x = ax.x(t);
     out += fmt::format(
         "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" class=\"grid\"/>"
@@ -71,7 +71,7 @@ constexpr std::string_view kStyle =
 }  // namespace
 
 std::string campaign_timeline_svg(std::string_view title, const std::vector<TimelineEvent>& events,
-                                  core::TimePoint now) {
+                                  core::TimePoint now, const std::vector<std::string>& row_names) {
   core::TimePoint lo = now, hi = now;
   for (const auto& e : events) {
     lo = std::min(lo, e.at);
@@ -85,9 +85,9 @@ std::string campaign_timeline_svg(std::string_view title, const std::vector<Time
       "aria-label=\"{}\" class=\"chart timeline\">{}",
       kLeft + kWidth + kRight, height, xml_escape(title), kStyle);
   const char* rows[] = {"started", "action", "milestone", "outcome"};
-  const char* names[] = {"Start and outcome", "Actions", "Milestones", ""};
   for (int r = 0; r < 3; ++r) {
-    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", 8, 26 * r + 30, names[r]);
+    const std::string name = static_cast<std::size_t>(r) < row_names.size() ? row_names[r] : "";
+    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", 8, 26 * r + 30, xml_escape(name));
     out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"axis\"/>", kLeft,
                        26 * r + 26, kLeft + kWidth, 26 * r + 26);
   }
@@ -99,17 +99,19 @@ std::string campaign_timeline_svg(std::string_view title, const std::vector<Time
     }
     const double x = ax.x(e.at);
     const int y = 26 * row + 26;
-    const std::string tip =
-        fmt::format("<title>{} {}</title>", core::to_iso8601(e.at).substr(0, 10), xml_escape(e.label));
+    const std::string tip = fmt::format("<title>{} {}</title>",
+                                        core::to_iso8601(e.at).substr(0, 10), xml_escape(e.label));
     if (e.kind == "milestone") {
       out += fmt::format("<path d=\"M{0:.1f} {1}l5 5l-5 5l-5-5z\" fill=\"#6b4fa0\">{2}</path>", x,
                          y - 5, tip);
     } else if (e.kind == "outcome") {
-      out += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"8\" height=\"10\" fill=\"{}\">{}</rect>",
-                         x - 4, y - 5, colour(e.label), tip);
+      out +=
+          fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"8\" height=\"10\" fill=\"{}\">{}</rect>",
+                      x - 4, y - 5, colour(e.label), tip);
     } else if (e.kind == "started") {
-      out += fmt::format("<rect x=\"{:.1f}\" y=\"{}\" width=\"3\" height=\"14\" fill=\"#222\">{}</rect>",
-                         x - 1.5, y - 7, tip);
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{}\" width=\"3\" height=\"14\" fill=\"#222\">{}</rect>", x - 1.5,
+          y - 7, tip);
     } else {
       out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{}\" r=\"4\" fill=\"#3b5b92\">{}</circle>", x,
                          y, tip);

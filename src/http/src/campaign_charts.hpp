@@ -17,8 +17,9 @@ struct TimelineEvent {
   std::string kind;  // "started", "action", "milestone", "outcome"
   std::string label;
 };
+// `rows` names the three rows (start and outcome, actions, milestones) in the reader's language.
 std::string campaign_timeline_svg(std::string_view title, const std::vector<TimelineEvent>& events,
-                                  core::TimePoint now);
+                                  core::TimePoint now, const std::vector<std::string>& rows);
 
 // A track record: one bar per campaign from its start to its outcome (or today while ongoing),
 // coloured by outcome ("achieved", "partly", "not-achieved", "ongoing").

@@ -232,17 +232,16 @@ const std::map<std::string, Write>& writes() {
          if (!retract) {
            VECHE_ASSIGN_OR_RETURN(a, action_of(in));
          }
-         VECHE_ASSIGN_OR_RETURN(auto made,
-                                s.correct_action(p.account, id, cp::ActionId(action), a, retract,
-                                                 in.text("explanation")));
+         VECHE_ASSIGN_OR_RETURN(auto made, s.correct_action(p.account, id, cp::ActionId(action), a,
+                                                            retract, in.text("explanation")));
          return made.value();
        }},
       {"milestones",
        [](cp::Campaigns& s, const Principal& p, cp::CampaignId id,
           const Input& in) -> Result<std::int64_t> {
          VECHE_ASSIGN_OR_RETURN(auto due, optional_day("due date", in.text("due")));
-         VECHE_ASSIGN_OR_RETURN(
-             auto made, s.add_milestone(p.account, id, in.text("organization"), in.text("title"), due));
+         VECHE_ASSIGN_OR_RETURN(auto made, s.add_milestone(p.account, id, in.text("organization"),
+                                                           in.text("title"), due));
          return made.value();
        }},
       {"milestone-status",
@@ -262,18 +261,20 @@ const std::map<std::string, Write>& writes() {
        [](cp::Campaigns& s, const Principal& p, cp::CampaignId id,
           const Input& in) -> Result<std::int64_t> {
          auto o = cp::parse_outcome(in.text("outcome"));
-         if (!o) return invalid_argument("The outcome must be ongoing, achieved, partly or not-achieved.");
-         VECHE_TRY(s.record_outcome(p.account, id, in.text("organization"), *o,
-                                    in.text("evidence"), in.list("links")));
+         if (!o)
+           return invalid_argument(
+               "The outcome must be ongoing, achieved, partly or not-achieved.");
+         VECHE_TRY(s.record_outcome(p.account, id, in.text("organization"), *o, in.text("evidence"),
+                                    in.list("links")));
          return 0;
        }},
       {"petitions",
        [](cp::Campaigns& s, const Principal& p, cp::CampaignId id,
           const Input& in) -> Result<std::int64_t> {
          VECHE_ASSIGN_OR_RETURN(auto closes, optional_day("closing date", in.text("closes")));
-         VECHE_ASSIGN_OR_RETURN(auto made,
-                                s.open_petition(p.account, id, in.text("organization"),
-                                                in.text("title"), in.text("text"), closes));
+         VECHE_ASSIGN_OR_RETURN(
+             auto made, s.open_petition(p.account, id, in.text("organization"), in.text("title"),
+                                        in.text("text"), closes));
          return made.value();
        }},
   };
@@ -461,7 +462,8 @@ void Site::Impl::add_campaigns() {
       if (!field(f, "org_" + slug).empty()) orgs.push_back(slug);
     }
     auto c = new_campaign_of(in, orgs);
-    Result<cp::CampaignId> id = c ? service().start(p->account, *c) : Result<cp::CampaignId>(c.error());
+    Result<cp::CampaignId> id =
+        c ? service().start(p->account, *c) : Result<cp::CampaignId>(c.error());
     if (!id) {
       const int status = status_for(id.error().code);
       if (status >= 500) return error(req, id.error());
@@ -494,23 +496,26 @@ void Site::Impl::add_campaigns() {
     d.set("started_by", c->started_by);
     d.set("outcome", translator.tr(l, outcome_label(c->outcome)));
     d.set("outcome_class", std::string(cp::outcome_name(c->outcome)));
-    d.set("chart", campaign_timeline_svg(translator.tr(l, "Timeline"),
-                                         [&] {
-                                           std::vector<TimelineEvent> ev;
-                                           ev.push_back({c->started_at, "started", c->title});
-                                           for (const auto& a : c->actions) {
-                                             if (!a.retracted) ev.push_back({a.on, "action", a.title});
-                                           }
-                                           for (const auto& m : c->milestones) {
-                                             if (m.due) ev.push_back({*m.due, "milestone", m.title});
-                                           }
-                                           if (c->outcome_at) {
-                                             ev.push_back({*c->outcome_at, "outcome",
-                                                           std::string(cp::outcome_name(c->outcome))});
-                                           }
-                                           return ev;
-                                         }(),
-                                         clock.now()));
+    d.set("chart",
+          campaign_timeline_svg(translator.tr(l, "Timeline"),
+                                [&] {
+                                  std::vector<TimelineEvent> ev;
+                                  ev.push_back({c->started_at, "started", c->title});
+                                  for (const auto& a : c->actions) {
+                                    if (!a.retracted) ev.push_back({a.on, "action", a.title});
+                                  }
+                                  for (const auto& m : c->milestones) {
+                                    if (m.due) ev.push_back({*m.due, "milestone", m.title});
+                                  }
+                                  if (c->outcome_at) {
+                                    ev.push_back({*c->outcome_at, "outcome",
+                                                  std::string(cp::outcome_name(c->outcome))});
+                                  }
+                                  return ev;
+                                }(),
+                                clock.now(),
+                                {translator.tr(l, "Start and outcome"), translator.tr(l, "Actions"),
+                                 translator.tr(l, "Milestones")}));
     auto action_data = [&](const cp::Action& a) {
       Data ad;
       ad.set("number", a.root.str());
@@ -593,8 +598,8 @@ void Site::Impl::add_campaigns() {
     // for those that do not.
     Data team = Data::type::list, others = Data::type::list;
     for (const auto& slug : delegate_orgs(*p)) {
-      const bool runs =
-          std::find(c->organizations.begin(), c->organizations.end(), slug) != c->organizations.end();
+      const bool runs = std::find(c->organizations.begin(), c->organizations.end(), slug) !=
+                        c->organizations.end();
       (runs ? team : others).push_back(Data("slug", slug));
     }
     d.set("team", team);
@@ -750,9 +755,10 @@ void Site::Impl::add_campaigns() {
                d.set("is_organization", true);
                d.set("slug", slug);
                d.set("name", org->name.in(lang_code(l)));
-               return record_page(req, *r, std::move(d),
-                                  translator.tr(l, "Track record") + ": " + org->name.in(lang_code(l)),
-                                  "/track-record/organizations/" + slug);
+               return record_page(
+                   req, *r, std::move(d),
+                   translator.tr(l, "Track record") + ": " + org->name.in(lang_code(l)),
+                   "/track-record/organizations/" + slug);
              });
 
   router.add(Method::kGet, "/track-record/organizations/{slug}/export.csv",
@@ -775,15 +781,15 @@ void Site::Impl::add_campaigns() {
                                "track-record-" + slug + ".json");
              });
 
-  router.add(Method::kGet, "/track-record/organizations/{slug}/timeline.svg",
-             [this, service, bars_of](Request& req) {
-               const Lang l = lang(req);
-               const auto slug = req.path_params.at("slug");
-               auto r = service().organization_record(slug);
-               if (!r) return error(req, r.error());
-               return svg(record_timeline_svg(translator.tr(l, "Track record"),
-                                              bars_of(l, r->campaigns)));
-             });
+  router.add(
+      Method::kGet, "/track-record/organizations/{slug}/timeline.svg",
+      [this, service, bars_of](Request& req) {
+        const Lang l = lang(req);
+        const auto slug = req.path_params.at("slug");
+        auto r = service().organization_record(slug);
+        if (!r) return error(req, r.error());
+        return svg(record_timeline_svg(translator.tr(l, "Track record"), bars_of(l, r->campaigns)));
+      });
 
   router.add(Method::kGet, "/track-record/issues/{id}", [this, service, record_page](Request& req) {
     const Lang l = lang(req);
@@ -800,7 +806,8 @@ void Site::Impl::add_campaigns() {
     d.set("name", issue->title);
     d.set("admitted", issue->admitted_at ? day(*issue->admitted_at) : "");
     d.set("supports", std::to_string(issue->supports));
-    return record_page(req, *r, std::move(d), translator.tr(l, "Track record") + ": " + issue->title,
+    return record_page(req, *r, std::move(d),
+                       translator.tr(l, "Track record") + ": " + issue->title,
                        "/track-record/issues/" + std::to_string(*id));
   });
 
@@ -838,30 +845,32 @@ void Site::Impl::add_campaigns() {
     return json(boost::json::object{{"campaigns", std::move(out)}});
   });
 
-  router.add(Method::kPost, "/api/v1/campaigns", [this, service, api_principal, body_of](Request& req) {
-    auto who = api_principal(req);
-    if (auto* r = std::get_if<Response>(&who)) return std::move(*r);
-    const auto& p = std::get<Principal>(who);
-    if (auto s = check_any_delegate(p); !s) return error(req, s.error());
-    auto body = body_of(req);
-    if (!body) return error(req, 400, "The request body must be a JSON object.");
-    auto in = json_input(*body);
-    if (!in) return error(req, 400, "Fields must be strings, numbers or lists of strings.");
-    const auto orgs = in->list("organizations");
-    for (const auto& o : orgs) {
-      if (!p.may_act_as(Role::kDelegate, o)) {
-        return error(req, 403, "You are not a delegate of that organization.");
-      }
-    }
-    auto c = new_campaign_of(*in, orgs);
-    if (!c) return error(req, c.error());
-    auto s = service();
-    auto id = s.start(p.account, *c);
-    if (!id) return error(req, id.error());
-    auto made = s.campaign(*id);
-    if (!made) return error(req, made.error());
-    return json(cp::campaign_json(*made), 201);
-  });
+  router.add(Method::kPost, "/api/v1/campaigns",
+             [this, service, api_principal, body_of](Request& req) {
+               auto who = api_principal(req);
+               if (auto* r = std::get_if<Response>(&who)) return std::move(*r);
+               const auto& p = std::get<Principal>(who);
+               if (auto s = check_any_delegate(p); !s) return error(req, s.error());
+               auto body = body_of(req);
+               if (!body) return error(req, 400, "The request body must be a JSON object.");
+               auto in = json_input(*body);
+               if (!in)
+                 return error(req, 400, "Fields must be strings, numbers or lists of strings.");
+               const auto orgs = in->list("organizations");
+               for (const auto& o : orgs) {
+                 if (!p.may_act_as(Role::kDelegate, o)) {
+                   return error(req, 403, "You are not a delegate of that organization.");
+                 }
+               }
+               auto c = new_campaign_of(*in, orgs);
+               if (!c) return error(req, c.error());
+               auto s = service();
+               auto id = s.start(p.account, *c);
+               if (!id) return error(req, id.error());
+               auto made = s.campaign(*id);
+               if (!made) return error(req, made.error());
+               return json(cp::campaign_json(*made), 201);
+             });
 
   router.add(Method::kGet, "/api/v1/campaigns/log", [this](Request& req) {
     std::int64_t after = 0;
@@ -954,7 +963,8 @@ void Site::Impl::add_campaigns() {
                auto body = body_of(req);
                if (!body) return error(req, 400, "The request body must be a JSON object.");
                std::string name;
-               if (const auto* v = body->if_contains("public_name"); v != nullptr && !v->is_null()) {
+               if (const auto* v = body->if_contains("public_name");
+                   v != nullptr && !v->is_null()) {
                  if (!v->is_string()) return error(req, 400, "'public_name' must be a string.");
                  name = std::string(v->as_string());
                }

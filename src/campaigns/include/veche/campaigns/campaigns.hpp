@@ -91,16 +91,16 @@ struct NewCampaign {
 
 struct NewAction {
   ActionKind kind = ActionKind::kLetter;
-  core::TimePoint on;                // the day it happened (not more than a year ahead)
-  std::string title;                 // 1..200 characters
-  std::string description;           // Markdown, up to 10,000 characters
-  std::vector<std::string> links;    // documents and links: http(s) URLs, at most 10
-  std::string organization;          // slug of the running organization recording it
+  core::TimePoint on;              // the day it happened (not more than a year ahead)
+  std::string title;               // 1..200 characters
+  std::string description;         // Markdown, up to 10,000 characters
+  std::vector<std::string> links;  // documents and links: http(s) URLs, at most 10
+  std::string organization;        // slug of the running organization recording it
 };
 
 struct Action {
-  ActionId id;      // the id of this version
-  ActionId root;    // the first version (the action's number)
+  ActionId id;    // the id of this version
+  ActionId root;  // the first version (the action's number)
   ActionKind kind = ActionKind::kLetter;
   core::TimePoint on;
   std::string title;
@@ -110,7 +110,7 @@ struct Action {
   std::string recorded_by;  // the delegate's handle
   core::TimePoint recorded_at;
   bool retracted = false;
-  std::string correction;  // the explanation when this version corrects an earlier one
+  std::string correction;       // the explanation when this version corrects an earlier one
   std::vector<Action> earlier;  // the versions it replaced, newest first (only in campaign())
 };
 
@@ -245,9 +245,9 @@ class Campaigns {
   Status update_milestone(registry::AccountId delegate, CampaignId id, MilestoneId m,
                           std::string_view organization, MilestoneStatus status,
                           std::string_view note);
-  Status record_outcome(registry::AccountId delegate, CampaignId id,
-                        std::string_view organization, Outcome outcome,
-                        std::string_view evidence, const std::vector<std::string>& links);
+  Status record_outcome(registry::AccountId delegate, CampaignId id, std::string_view organization,
+                        Outcome outcome, std::string_view evidence,
+                        const std::vector<std::string>& links);
   // Opens a petition of the campaign (and records a "petition" action dated today).
   Result<PetitionId> open_petition(registry::AccountId delegate, CampaignId id,
                                    std::string_view organization, std::string_view title,
