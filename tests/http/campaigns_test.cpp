@@ -110,7 +110,7 @@ TEST_F(CampaignsSiteTest, FromAnAdmittedIssueToAnOutcomeWithAPetition) {
   ASSERT_EQ(receipt.size(), 52u);
   EXPECT_EQ(by_id(signed_page.body, "signatures"), "1");
   EXPECT_EQ(header(signed_page, "Cache-Control"), "no-store");
-  EXPECT_EQ(post("/petitions/1/sign", "public_name=", "/petitions/1").status, 409);
+  EXPECT_EQ(post("/petitions/1/sign", "public_name=", "/me").status, 409);
   auto again = send(Method::kGet, "/petitions/1");
   EXPECT_EQ(by_id(again.body, "receipt"), "");  // shown once only
   EXPECT_NE(again.body.find("id=\"signed\""), std::string::npos);
@@ -195,7 +195,7 @@ TEST_F(CampaignsSiteTest, BadInputOnEveryFormIsA4xxAndChangesNothing) {
   cookies_.clear();
   join("signer");
   ASSERT_EQ(login("signer").status, 303);
-  EXPECT_EQ(post("/petitions/5/sign", "public_name=x", "/campaigns").status, 404);
+  EXPECT_EQ(post("/petitions/5/sign", "public_name=x", "/me").status, 404);
   EXPECT_EQ(send(Method::kGet, "/campaigns?outcome=won").status, 400);
   EXPECT_EQ(send(Method::kGet, "/campaigns/abc").status, 404);
   EXPECT_EQ(send(Method::kGet, "/track-record/organizations/nowhere").status, 404);

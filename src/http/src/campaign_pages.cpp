@@ -325,8 +325,8 @@ void Site::Impl::add_campaigns() {
     }
     return names;
   };
-  auto org_list = [org_names](Lang l, const std::vector<std::string>& slugs) {
-    const auto names = org_names(l);
+  using Names = std::map<std::string, std::string>;
+  auto org_list = [](const Names& names, const std::vector<std::string>& slugs) {
     Data list = Data::type::list;
     for (const auto& s : slugs) {
       Data d;
@@ -337,13 +337,15 @@ void Site::Impl::add_campaigns() {
     }
     return list;
   };
-  auto summaries_data = [this, org_list](Lang l, const std::vector<cp::CampaignSummary>& list) {
+  auto summaries_data = [this, org_list, org_names](Lang l,
+                                                     const std::vector<cp::CampaignSummary>& list) {
+    const Names names = org_names(l);  // read once for the whole list
     Data rows = Data::type::list;
     for (const auto& c : list) {
       Data d;
       d.set("id", c.id.str());
       d.set("title", c.title);
-      d.set("organizations", org_list(l, c.organizations));
+      d.set("organizations", org_list(names, c.organizations));
       d.set("started", day(c.started_at));
       d.set("outcome", translator.tr(l, outcome_label(c.outcome)));
       d.set("outcome_class", std::string(cp::outcome_name(c.outcome)));
@@ -472,7 +474,7 @@ void Site::Impl::add_campaigns() {
     return Response::redirect("/campaigns/" + id->str() + "?done=started");
   });
 
-  router.add(Method::kGet, "/campaigns/{id}", [this, service, org_list](Request& req) {
+  router.add(Method::kGet, "/campaigns/{id}", [this, service, org_list, org_names](Request& req) {
     const Lang l = lang(req);
     const auto id = id_param(req);
     if (!id) return error(req, 404, kNoCampaign);
@@ -486,7 +488,7 @@ void Site::Impl::add_campaigns() {
     Data targets = Data::type::list;
     for (const auto& t : c->targets) targets.push_back(Data("name", t));
     d.set("targets", targets);
-    d.set("organizations", org_list(l, c->organizations));
+    d.set("organizations", org_list(org_names(l), c->organizations));
     d.set("from_motion", c->source == cp::Source::kMotion);
     d.set("source_id", std::to_string(c->source_id));
     Data issues = Data::type::list;
