@@ -40,11 +40,21 @@ std::string year_marks(const Axis& ax, int top, int bottom) {
         std::chrono::year(y), std::chrono::January, std::chrono::day(1)}));
     const double x = ax.x(t);
     out += fmt::format(
-        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" class=\"grid\"/>"
-        "<text x=\"{0:.1f}\" y=\"{3}\" class=\"tick\">{4}</text>",
+        "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"#ddd\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3}\" font-size=\"10\" fill=\"#666\" "
+        "text-anchor=\"middle\">{4}</text>",
         x, top, bottom, bottom + 12, y);
   }
   return out;
+}
+
+// The first and last day of the axis, under its two ends.
+std::string axis_ends(const Axis& ax, int y) {
+  return fmt::format(
+      "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#666\">{}</text>"
+      "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#666\" text-anchor=\"end\">{}</text>",
+      kLeft, y, core::to_iso8601(core::from_unix(ax.from)).substr(0, 10), kLeft + kWidth, y,
+      core::to_iso8601(core::from_unix(ax.to)).substr(0, 10));
 }
 
 std::string_view colour(std::string_view outcome) {
@@ -64,10 +74,6 @@ std::string shortened(std::string_view s, std::size_t max_points = 40) {
   return std::string(s);
 }
 
-constexpr std::string_view kStyle =
-    "<style>text{font:11px sans-serif;fill:#222}.tick{fill:#666;text-anchor:middle}"
-    ".grid{stroke:#ddd}.axis{stroke:#888}</style>";
-
 }  // namespace
 
 std::string campaign_timeline_svg(std::string_view title, const std::vector<TimelineEvent>& events,
@@ -82,16 +88,18 @@ std::string campaign_timeline_svg(std::string_view title, const std::vector<Time
   const int height = 4 * 26 + 30;
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
-      "aria-label=\"{}\" class=\"chart timeline\">{}",
-      kLeft + kWidth + kRight, height, xml_escape(title), kStyle);
+      "aria-label=\"{}\" class=\"chart timeline\" font-family=\"sans-serif\">",
+      kLeft + kWidth + kRight, height, xml_escape(title));
   const char* rows[] = {"started", "action", "milestone", "outcome"};
   for (int r = 0; r < 3; ++r) {
     const std::string name = static_cast<std::size_t>(r) < row_names.size() ? row_names[r] : "";
-    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>", 8, 26 * r + 30, xml_escape(name));
-    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"axis\"/>", kLeft,
+    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>", 8, 26 * r + 30,
+                       xml_escape(name));
+    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#888\"/>", kLeft,
                        26 * r + 26, kLeft + kWidth, 26 * r + 26);
   }
   out += year_marks(ax, 12, 26 * 3 + 10);
+  out += axis_ends(ax, 26 * 3 + 36);
   for (const auto& e : events) {
     int row = 0;
     for (int r = 0; r < 4; ++r) {
@@ -134,15 +142,17 @@ std::string record_timeline_svg(std::string_view title, const std::vector<Record
   out.reserve(bars.size() * 260 + 1000);
   out += fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
-      "aria-label=\"{}\" class=\"chart record\">{}",
-      kLeft + kWidth + kRight, height, xml_escape(title), kStyle);
+      "aria-label=\"{}\" class=\"chart record\" font-family=\"sans-serif\">",
+      kLeft + kWidth + kRight, height, xml_escape(title));
   out += year_marks(ax, 4, height - 22);
+  out += axis_ends(ax, height - 2);
   int y = 10;
   for (const auto& b : bars) {
     const double x0 = ax.x(b.from);
     const double x1 = std::max(ax.x(b.to), x0 + 2);
     out += fmt::format(
-        "<text x=\"4\" y=\"{}\">{}</text><rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" "
+        "<text x=\"4\" y=\"{}\" font-size=\"11\">{}</text><rect x=\"{:.1f}\" y=\"{}\" "
+        "width=\"{:.1f}\" "
         "height=\"10\" fill=\"{}\"><title>{}: {}</title></rect>",
         y + 9, xml_escape(shortened(b.label)), x0, y, x1 - x0, colour(b.outcome),
         xml_escape(b.label), xml_escape(b.outcome_label));

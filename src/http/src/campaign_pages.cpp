@@ -308,7 +308,7 @@ Response svg(std::string body) {
   Response r = Response::text(std::move(body));
   r.content_type = "image/svg+xml";
   r.header("Cache-Control", "no-cache");
-  r.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  r.header("Content-Security-Policy", "default-src 'none'");
   return r;
 }
 
@@ -338,7 +338,7 @@ void Site::Impl::add_campaigns() {
     return list;
   };
   auto summaries_data = [this, org_list, org_names](Lang l,
-                                                     const std::vector<cp::CampaignSummary>& list) {
+                                                    const std::vector<cp::CampaignSummary>& list) {
     const Names names = org_names(l);  // read once for the whole list
     Data rows = Data::type::list;
     for (const auto& c : list) {
@@ -531,7 +531,8 @@ void Site::Impl::add_campaigns() {
       ad.set("organization", a.organization);
       ad.set("recorded_by", a.recorded_by);
       ad.set("retracted", a.retracted);
-      ad.set("correction", a.correction);
+      // Mustache treats an empty string as a value: keys are set only when there is one.
+      if (!a.correction.empty()) ad.set("correction", a.correction);
       return ad;
     };
     Data actions = Data::type::list;
@@ -550,7 +551,7 @@ void Site::Impl::add_campaigns() {
       Data md;
       md.set("id", m.id.str());
       md.set("title", m.title);
-      md.set("due", m.due ? day(*m.due) : "");
+      if (m.due) md.set("due", day(*m.due));
       md.set("status", translator.tr(l, status_label(m.status)));
       md.set("status_class", std::string(cp::milestone_status_name(m.status)));
       Data updates = Data::type::list;
@@ -558,7 +559,7 @@ void Site::Impl::add_campaigns() {
         Data ud;
         ud.set("date", day(u.at));
         ud.set("status", translator.tr(l, status_label(u.status)));
-        ud.set("note", u.note);
+        if (!u.note.empty()) ud.set("note", u.note);
         ud.set("by", u.recorded_by);
         updates.push_back(ud);
       }
@@ -693,7 +694,7 @@ void Site::Impl::add_campaigns() {
     d.set("campaign_title", pt->campaign_title);
     d.set("signatures", std::to_string(pt->signatures));
     d.set("open", pt->open);
-    d.set("closes", pt->closes_at ? day(*pt->closes_at) : "");
+    if (pt->closes_at) d.set("closes", day(*pt->closes_at));
     d.set("digest", published->digest);
     Data names = Data::type::list;
     for (const auto& n : published->public_names) names.push_back(Data("name", n));
@@ -806,7 +807,7 @@ void Site::Impl::add_campaigns() {
     d.set("is_issue", true);
     d.set("issue", std::to_string(*id));
     d.set("name", issue->title);
-    d.set("admitted", issue->admitted_at ? day(*issue->admitted_at) : "");
+    if (issue->admitted_at) d.set("admitted", day(*issue->admitted_at));
     d.set("supports", std::to_string(issue->supports));
     return record_page(req, *r, std::move(d),
                        translator.tr(l, "Track record") + ": " + issue->title,
