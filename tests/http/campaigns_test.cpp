@@ -252,5 +252,25 @@ TEST_F(CampaignsSiteTest, FormsNeedTheirTokenAndOnlyTheTeamRecords) {
   EXPECT_EQ(send(Method::kGet, "/campaigns/new").status, 403);
 }
 
+TEST_F(CampaignsSiteTest, TitlesAreEscapedInTheTablesAndTheTimelines) {
+  const auto issue = admitted_issue();
+  role_holder("ilmen", Role::kDelegate, "northern-forum");
+  auto form = send(Method::kGet, "/campaigns/new");
+  auto r = send(Method::kPost, "/campaigns",
+                "csrf=" + csrf_in(form.body) + "&source=issue&source_id=" + issue +
+                    "&title=" + percent_encode("<script>alert(1)</script> & \"co\"") +
+                    "&goal=G&targets=T&org_northern-forum=1");
+  ASSERT_EQ(r.status, 303) << r.body;
+  for (const char* path :
+       {"/campaigns", "/track-record/organizations/northern-forum",
+        "/track-record/organizations/northern-forum/timeline.svg", "/campaigns/1"}) {
+    auto page = send(Method::kGet, path);
+    ASSERT_EQ(page.status, 200) << path;
+    EXPECT_EQ(page.body.find("<script>alert"), std::string::npos) << path;
+    EXPECT_NE(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp;"), std::string::npos)
+        << path;
+  }
+}
+
 }  // namespace
 }  // namespace veche::http
