@@ -71,6 +71,11 @@ TEST_F(CampaignsOverHttp, TheDemoCampaignsAndTrackRecordsAreServed) {
                      {{"Accept", "application/json"}});
   ASSERT_EQ(api.status, 200);
   EXPECT_NE(api.body.find("Expired passports"), std::string::npos) << api.body;
+  // From the mandate to the outcome: the demo issue 1 was ranked in the counted demo round.
+  auto by_issue = request(port(), "GET", "/track-record/issues/1");
+  ASSERT_EQ(by_issue.status, 200);
+  EXPECT_NE(by_issue.body.find("id=\"mandate\""), std::string::npos) << by_issue.body;
+  EXPECT_NE(by_issue.body.find("Bank accounts for exiles"), std::string::npos);
   auto [status, out] = run(std::string(VECHE_BIN) + " campaign verify" + db());
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("chain intact"), std::string::npos) << out;

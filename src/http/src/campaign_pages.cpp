@@ -821,6 +821,25 @@ void Site::Impl::add_campaigns() {
     d.set("name", issue->title);
     if (issue->admitted_at) d.set("admitted", day(*issue->admitted_at));
     d.set("supports", std::to_string(issue->supports));
+    // The mandate: the issue's place in the latest counted priority round that ranked it.
+    auto rounds = issues.mandate();
+    if (!rounds) return error(req, rounds.error());
+    for (const auto& round : *rounds) {
+      int place = 1;
+      bool found = false;
+      for (const auto& level : round.ranking) {
+        if (std::find(level.begin(), level.end(), agenda::IssueId(*id)) != level.end()) {
+          found = true;
+          break;
+        }
+        place += static_cast<int>(level.size());
+      }
+      if (!found) continue;
+      d.set("mandate_place", std::to_string(place));
+      d.set("mandate_round", round.title);
+      d.set("mandate_of", std::to_string(round.issues.size()));
+      break;
+    }
     return record_page(req, *r, std::move(d),
                        translator.tr(l, "Track record") + ": " + issue->title,
                        "/track-record/issues/" + std::to_string(*id));
