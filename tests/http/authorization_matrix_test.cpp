@@ -178,6 +178,7 @@ const std::map<std::string, Access>& table() {
       // for them (the running organization is checked by the service: 404 first here, as the
       // campaign does not exist); constituents sign petitions.
       {"GET /campaigns", Access::kPublic},
+      {"GET /campaigns/log", Access::kPublic},
       {"GET /campaigns/new", Access::kAnyDelegate},
       {"POST /campaigns", Access::kAnyDelegate},
       {"GET /campaigns/{id}", Access::kPublic},

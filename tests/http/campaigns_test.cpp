@@ -146,6 +146,11 @@ TEST_F(CampaignsSiteTest, FromAnAdmittedIssueToAnOutcomeWithAPetition) {
   auto api = json_of(send(Method::kGet, "/api/v1/track-record/issues/" + issue, "",
                           {{"accept", "application/json"}}));
   EXPECT_EQ(api["counts"].as_object()["partly"].as_int64(), 1);
+  auto log = send(Method::kGet, "/campaigns/log");
+  ASSERT_EQ(log.status, 200);
+  EXPECT_NE(log.body.find("campaign.started"), std::string::npos);
+  EXPECT_NE(log.body.find("action.corrected"), std::string::npos);
+  EXPECT_EQ(send(Method::kGet, "/campaigns/log?after=x").status, 400);
   auto report = campaigns::verify_log(*db_);
   ASSERT_TRUE(report);
   EXPECT_FALSE(report->first_broken);

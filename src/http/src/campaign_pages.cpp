@@ -427,6 +427,40 @@ void Site::Impl::add_campaigns() {
     return page(req, "campaigns", std::move(d), translator.tr(l, "Campaigns"));
   });
 
+  // The campaigns log, 200 entries a page (the JSON API has the same entries).
+  router.add(Method::kGet, "/campaigns/log", [this](Request& req) {
+    const Lang l = lang(req);
+    std::int64_t after = 0;
+    if (auto a = req.query_param("after"); a && *a != "0") {
+      auto v = parse_positive(*a);
+      if (!v) return error(req, 400, "'after' must be a sequence number.");
+      after = *v;
+    }
+    constexpr int kPage = 200;
+    auto entries = cp::log_entries(db, after, kPage);
+    if (!entries) return error(req, entries.error());
+    Data list = Data::type::list;
+    for (const auto& e : *entries) {
+      Data d;
+      d.set("seq", std::to_string(e.seq));
+      d.set("time", core::to_iso8601(e.time));
+      d.set("kind", e.kind);
+      d.set("subject", e.subject);
+      d.set("campaign", e.subject.substr(e.subject.find('/') + 1));
+      d.set("body", e.body);
+      d.set("hash", e.hash);
+      d.set("prev_hash", e.prev_hash);
+      list.push_back(d);
+    }
+    Data d;
+    d.set("entries", list);
+    d.set("has_entries", !entries->empty());
+    if (entries->size() == static_cast<std::size_t>(kPage)) {
+      d.set("next", std::to_string(entries->back().seq));
+    }
+    return page(req, "campaigns_log", std::move(d), translator.tr(l, "Campaigns log"));
+  });
+
   auto new_form = [this](const Request& req, const Principal& p, const Input& in,
                          std::string_view message, int status) {
     Data d;
