@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   veche::app::add_consultation_command(app, global);
   veche::app::add_agenda_command(app, global);
   veche::app::add_coordination_command(app, global);
+  veche::app::add_campaign_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -46,5 +46,7 @@ void add_consultation_command(CLI::App& app, const GlobalOptions& global);
 void add_agenda_command(CLI::App& app, const GlobalOptions& global);
 // `veche coordination institution|coordinator|targets` (coordination.cpp).
 void add_coordination_command(CLI::App& app, const GlobalOptions& global);
+// `veche campaign ...` (campaign.cpp).
+void add_campaign_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace veche::app

@@ -57,6 +57,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   if (flags.demo) VECHE_TRY(load_decisions_demo(*db, clock, cfg.data_key_file, cfg.db));
   if (flags.demo) VECHE_TRY(load_agenda_demo(*db, clock, cfg.data_key_file, cfg.db));
   if (flags.demo) VECHE_TRY(coordination::load_demo(*db, clock));
+  if (flags.demo) VECHE_TRY(load_campaigns_demo(*db, clock, cfg.data_key_file, cfg.db));
   http::SiteOptions site_options;
   site_options.web_root = cfg.web_root;
   site_options.locale_dir = flags.locale_dir.empty() ? VECHE_DEFAULT_LOCALE_DIR : flags.locale_dir;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "veche/agenda/outbox.hpp"
+#include "veche/campaigns/campaigns.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
@@ -39,6 +40,7 @@ Result<std::unique_ptr<store::Database>> open_database(const std::string& locati
   for (const auto& m : coordination::migrations()) all.push_back(m);
   for (const auto& m : agenda::migrations()) all.push_back(m);
   for (const auto& m : decisions::migrations()) all.push_back(m);
+  for (const auto& m : campaigns::migrations()) all.push_back(m);
   VECHE_TRY(store::migrate(*db, all));
   return db;
 }

@@ -534,6 +534,7 @@ Response DecisionsPages<Impl>::motion_page(const Request& req, const decisions::
     d.set("closed", true);
     d.set("outcome", translator.tr(l, std::string(decisions::outcome_name(m.decision->outcome))));
     d.set("outcome_code", std::string(decisions::outcome_name(m.decision->outcome)));
+    d.set("passed", m.decision->outcome == decisions::Outcome::kPassed);  // campaigns link
     d.set("reason", m.decision->reason);
     d.set("yes", std::to_string(m.decision->tally.yes));
     d.set("no", std::to_string(m.decision->tally.no));

@@ -152,6 +152,7 @@ Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Da
   site->impl_->add_decisions();
   site->impl_->add_agenda();
   site->impl_->add_coordination();
+  site->impl_->add_campaigns();
   return site;
 }
 

@@ -77,6 +77,7 @@ struct Site::Impl {
   void add_decisions();     // decisions_pages.cpp: /motions, /consultations, /decisions and API
   void add_agenda();        // agenda_pages.cpp: /agenda, /agenda/..., /mandate, /api/v1/agenda/...
   void add_coordination();  // coordination_pages.cpp: /coordination/... and its API
+  void add_campaigns();     // campaign_pages.cpp: /campaigns, /petitions, /track-record and API
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
 };
