@@ -70,6 +70,11 @@ constexpr double kLambda = 1.0;  // ridge on both sides: a prior of one vote's w
 constexpr int kPowerIterations = 3;
 constexpr int kMaxIterations = 4;
 constexpr double kTolerance = 2e-3;
+// Below this many votes a sweep is cheap, and the few capped sweeps can leave a participant on
+// a border on one side or the other depending on the row order: small conversations sweep until
+// the objective settles, as the property tests of permutation stability require.
+constexpr std::size_t kSmallConversationVotes = 1'000'000;
+constexpr int kMaxIterationsSmall = 30;
 
 // a(lower triangle) += v v^T, b += y v, for R = r known at compile time (unrolled) or not.
 template <int R>
@@ -228,7 +233,10 @@ Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank,
 
   std::vector<double> row_fit(n), col_fit(m);
   double previous = std::numeric_limits<double>::infinity();
-  for (int it = 0; it < kMaxIterations; ++it) {
+  const int max_sweeps = active.total_votes < kSmallConversationVotes
+                             ? kMaxIterationsSmall
+                             : kMaxIterations;
+  for (int it = 0; it < max_sweeps; ++it) {
     solve_side(n, v, u, row_fit, threads, rb, re, row_value);
     // The objective at (new U, current V), summed in index order whatever the threads.
     double loss = total + kLambda * v.squaredNorm();
