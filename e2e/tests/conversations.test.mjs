@@ -6,23 +6,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { veche, startServer, launchBrowser, screenshot } from '../lib/harness.mjs';
-import { totp } from '../lib/totp.mjs';
+import { person, issueCodes } from '../lib/people.mjs';
 
 let server;
 let url;
 let browser;
-const codes = [];
-const passphrase = 'the bell of the veche rings';
+let codes = [];
 
 before(async () => {
   server = await startServer([], {
     prepare(db) {
       execFileSync(veche, ['demo', '--db', db], { stdio: 'ignore' });
-      for (let i = 0; i < 2; ++i) {
-        codes.push(execFileSync(veche, ['invitations', 'issue', '--db', db, '--org',
-                                        'northern-forum', '--count', '1', '--days', '2'],
-                                { encoding: 'utf8' }).trim());
-      }
+      codes = issueCodes(db, 'northern-forum', 2);
     },
   });
   url = server.url;
@@ -34,45 +29,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function joinAndLogIn(handle, code) {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(url + '/join');
-  await page.getByLabel('Invitation code').fill(code);
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  assert.equal(new URL(page.url()).pathname, '/me');
-  return page;
-}
-
-// A moderator needs the second factor: turn on the app, log out, log in with both factors.
-async function moderator(handle, code) {
-  const page = await joinAndLogIn(handle, code);
-  execFileSync(veche, ['roles', 'grant', '--db', server.db, '--handle', handle, '--role',
-                       'moderator'], { stdio: 'ignore' });
-  await page.goto(url + '/me/security');
-  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-  const secret = await page.locator('#totp-secret').textContent();
-  await page.getByLabel('Code from the app').fill(totp(secret));
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  await page.goto(url + '/me');
-  await page.getByRole('button', { name: 'Log out', exact: true }).click();
-  await page.goto(url + '/login');
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Code from the app').fill(totp(secret, 1));
-  await page.getByRole('button', { name: 'Check the code' }).click();
-  assert.equal(new URL(page.url()).pathname, '/me');
-  return page;
-}
-
 test('vote one statement at a time, add one, moderate it, see the report', async () => {
-  const page = await joinAndLogIn('ladoga_voter', codes[0]);
+  const page = await person(browser, server, { code: codes[0], handle: 'ladoga_voter' });
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
 
@@ -97,7 +55,8 @@ test('vote one statement at a time, add one, moderate it, see the report', async
   assert.match(await page.locator('#notice').textContent(), /once a moderator accepts it/);
   const before = Number(await page.locator('#statement-count').textContent());
 
-  const mod = await moderator('volkhov_moderator', codes[1]);
+  const mod = await person(browser, server,
+                           { code: codes[1], handle: 'volkhov_moderator', role: 'moderator' });
   await mod.goto(url + conversationPath);
   await mod.locator('#moderation-link').click();
   await screenshot(mod, 'conversation-queue-en');
