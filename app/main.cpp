@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   veche::app::add_agenda_command(app, global);
   veche::app::add_coordination_command(app, global);
   veche::app::add_campaign_command(app, global);
+  veche::app::add_conversation_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -48,5 +48,6 @@ void add_agenda_command(CLI::App& app, const GlobalOptions& global);
 void add_coordination_command(CLI::App& app, const GlobalOptions& global);
 // `veche campaign ...` (campaign.cpp).
 void add_campaign_command(CLI::App& app, const GlobalOptions& global);
+void add_conversation_command(CLI::App& app, const GlobalOptions& global);  // conversation.cpp
 
 }  // namespace veche::app

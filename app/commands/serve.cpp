@@ -10,6 +10,7 @@
 #include "commands/commands.hpp"
 #include "commands/deadlines.hpp"
 #include "commands/setup.hpp"
+#include "veche/conversations/report_worker.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/core/clock.hpp"
 #include "veche/crypto/random.hpp"
@@ -58,6 +59,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   if (flags.demo) VECHE_TRY(load_agenda_demo(*db, clock, cfg.data_key_file, cfg.db));
   if (flags.demo) VECHE_TRY(coordination::load_demo(*db, clock));
   if (flags.demo) VECHE_TRY(load_campaigns_demo(*db, clock, cfg.data_key_file, cfg.db));
+  if (flags.demo) VECHE_TRY(load_conversations_demo(*db, clock, cfg.data_key_file, cfg.db));
   http::SiteOptions site_options;
   site_options.web_root = cfg.web_root;
   site_options.locale_dir = flags.locale_dir.empty() ? VECHE_DEFAULT_LOCALE_DIR : flags.locale_dir;
@@ -85,6 +87,10 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   server_options.log_addresses = cfg.log_addresses;
   http::Server server(server_options, [&site](http::Request& req) { return site->handle(req); });
   VECHE_TRY(server.listen());
+  // Conversation reports are recomputed on a thread of their own, never in a request.
+  VECHE_ASSIGN_OR_RETURN(auto report_key,
+                         registry::load_or_create_data_key(site_options.data_key_file));
+  conversations::ReportWorker report_worker(*db, clock, report_key);
   const bool v6 = hp.host.find(':') != std::string::npos;
   std::printf("Veche is serving on http://%s%s%s:%u/\n", v6 ? "[" : "", hp.host.c_str(),
               v6 ? "]" : "", static_cast<unsigned>(server.port()));

@@ -7,6 +7,7 @@
 
 #include "veche/agenda/outbox.hpp"
 #include "veche/campaigns/campaigns.hpp"
+#include "veche/conversations/conversations.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
@@ -41,6 +42,7 @@ Result<std::unique_ptr<store::Database>> open_database(const std::string& locati
   for (const auto& m : agenda::migrations()) all.push_back(m);
   for (const auto& m : decisions::migrations()) all.push_back(m);
   for (const auto& m : campaigns::migrations()) all.push_back(m);
+  for (const auto& m : conversations::migrations()) all.push_back(m);
   VECHE_TRY(store::migrate(*db, all));
   return db;
 }

@@ -39,5 +39,8 @@ Status load_agenda_demo(store::Database& db, const core::Clock& clock,
 // Loads the fictional demo campaigns (campaign.cpp) unless campaigns exist.
 Status load_campaigns_demo(store::Database& db, const core::Clock& clock,
                            const std::string& data_key_file, const std::string& db_location);
+// Loads the fictional demo conversation (conversation.cpp) unless conversations exist.
+Status load_conversations_demo(store::Database& db, const core::Clock& clock,
+                               const std::string& data_key_file, const std::string& db_location);
 
 }  // namespace veche::app

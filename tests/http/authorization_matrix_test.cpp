@@ -24,6 +24,7 @@ enum class Access {
   kAnyDelegate,  // a delegate of any organization, second factor passed (never the operator)
   kCoordinator,  // a coordinator with a second-factor session (never the operator)
   kModerator,    // a moderator with a second-factor session, or the operator
+  kOpener,       // a delegate of any organization, a moderator or the operator
 };
 
 const std::map<std::string, Access>& table() {
@@ -214,6 +215,25 @@ const std::map<std::string, Access>& table() {
       {"POST /api/v1/petitions/{id}/signatures", Access::kAccount},
       {"GET /api/v1/track-record/organizations/{slug}", Access::kPublic},
       {"GET /api/v1/track-record/issues/{id}", Access::kPublic},
+      {"GET /conversations", Access::kPublic},
+      {"GET /conversations/new", Access::kOpener},
+      {"POST /conversations/new", Access::kOpener},
+      {"GET /conversations/{id}", Access::kPublic},
+      {"POST /conversations/{id}/vote", Access::kAccount},
+      {"POST /conversations/{id}/statements", Access::kAccount},
+      {"GET /conversations/{id}/moderation", Access::kModerator},
+      {"POST /conversations/{id}/moderation", Access::kModerator},
+      {"GET /conversations/{id}/report", Access::kPublic},
+      {"GET /conversations/{id}/map.svg", Access::kPublic},
+      {"GET /conversations/{id}/report.csv", Access::kPublic},
+      {"GET /conversations/{id}/report.json", Access::kPublic},
+      {"GET /api/v1/conversations", Access::kPublic},
+      {"POST /api/v1/conversations", Access::kOpener},
+      {"GET /api/v1/conversations/{id}", Access::kPublic},
+      {"GET /api/v1/conversations/{id}/next", Access::kAccount},
+      {"PUT /api/v1/conversations/{id}/votes/{statement}", Access::kAccount},
+      {"POST /api/v1/conversations/{id}/statements", Access::kAccount},
+      {"GET /api/v1/conversations/{id}/report", Access::kPublic},
   };
   return t;
 }
@@ -228,7 +248,8 @@ struct Principal {
 std::string fill(std::string pattern) {
   const std::map<std::string, std::string> values = {
       {"{slug}", "northern-forum"}, {"{version}", "1"},          {"{id}", "987654"},
-      {"{role}", "registrar"},      {"{handle}", "nobody-here"}, {"{code}", "en"}};
+      {"{role}", "registrar"},      {"{handle}", "nobody-here"}, {"{code}", "en"},
+      {"{statement}", "987655"}};
   for (const auto& [k, v] : values) {
     for (auto at = pattern.find(k); at != std::string::npos; at = pattern.find(k)) {
       pattern.replace(at, k.size(), v);
@@ -301,7 +322,9 @@ TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
       const bool allowed =
           access == Access::kPublic || (access == Access::kAccount && who.logged_in) ||
           who.holds.count(access) > 0 ||
-          (access == Access::kAnyDelegate && (who.name == "delegate" || who.name == "outsider"));
+          (access == Access::kAnyDelegate && (who.name == "delegate" || who.name == "outsider")) ||
+          (access == Access::kOpener && (who.name == "delegate" || who.name == "outsider" ||
+                                         who.name == "operator" || who.name == "moderator"));
       const std::string location = header(r, "Location");
       const bool to_login = r.status == 303 && location.starts_with("/login");
       const bool refused = r.status == 401 || r.status == 403 || to_login;

@@ -10,6 +10,7 @@
 
 #include "veche/agenda/outbox.hpp"
 #include "veche/campaigns/campaigns.hpp"
+#include "veche/conversations/conversations.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/bytes.hpp"
 #include "veche/crypto/otp.hpp"
@@ -41,6 +42,7 @@ class SiteFixture : public ::testing::Test {
     ASSERT_TRUE(store::migrate(*db_, agenda::migrations()));
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(store::migrate(*db_, campaigns::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, conversations::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;
     o.web_root = VECHE_SOURCE_DIR "/web";

@@ -7,6 +7,7 @@
 
 #include "veche/agenda/outbox.hpp"
 #include "veche/campaigns/campaigns.hpp"
+#include "veche/conversations/conversations.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
@@ -30,6 +31,7 @@ class SiteTest : public ::testing::Test {
     ASSERT_TRUE(store::migrate(*db_, decisions::migrations()));
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(store::migrate(*db_, campaigns::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, conversations::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;
     o.web_root = VECHE_SOURCE_DIR "/web";

@@ -153,6 +153,7 @@ Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Da
   site->impl_->add_agenda();
   site->impl_->add_coordination();
   site->impl_->add_campaigns();
+  site->impl_->add_conversations();
   return site;
 }
 

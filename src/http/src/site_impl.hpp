@@ -78,6 +78,8 @@ struct Site::Impl {
   void add_agenda();        // agenda_pages.cpp: /agenda, /agenda/..., /mandate, /api/v1/agenda/...
   void add_coordination();  // coordination_pages.cpp: /coordination/... and its API
   void add_campaigns();     // campaign_pages.cpp: /campaigns, /petitions, /track-record and API
+  // conversation_pages.cpp: /conversations/... and /api/v1/conversations/...
+  void add_conversations();
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
 };

@@ -1,0 +1,18 @@
+#include "schema.hpp"
+
+#include <array>
+
+#include "veche/conversations/conversations.hpp"
+
+namespace veche::conversations {
+
+std::span<const store::Migration> migrations() {
+  static const std::array<store::Migration, 1> kMigrations = {
+      store::Migration{"conversations", 1,
+                       "conversations, statements, pseudonymous participants, votes, reports",
+                       detail::kSchemaSqlite, detail::kSchemaPostgres},
+  };
+  return kMigrations;
+}
+
+}  // namespace veche::conversations
