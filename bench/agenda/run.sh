@@ -4,7 +4,7 @@
 # generator is wrk (2 threads, 64 connections, DURATION each); server and wrk share the
 # machine's cores. Prints a Markdown table; docs/benchmarks.md records the figures.
 #   bench/agenda/run.sh   # env: VECHE_BIN=build/bin/veche DURATION=20s CONSTITUENTS=100000
-#                         #      ISSUES=2000 CONNECTIONS=64 USED_TODAY=1 RATE=2200
+#                         #      ISSUES=2000 CONNECTIONS=64 USED_TODAY=1 RATE=2400
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 veche=${VECHE_BIN:-build/bin/veche}
@@ -12,7 +12,7 @@ duration=${DURATION:-20s}
 constituents=${CONSTITUENTS:-100000}
 issues=${ISSUES:-2000}
 connections=${CONNECTIONS:-64}
-rate=${RATE:-2200}  # supports per second offered in the steady-load row
+rate=${RATE:-2400}  # supports per second offered in the steady-load row
 used_today=${USED_TODAY:-1}  # 0: every token's first request also writes its "last used" day
 command -v wrk >/dev/null || { echo "bench/agenda: wrk is not installed (scripts/deps --bench)"; exit 1; }
 [ -x "$veche" ] || { echo "bench/agenda: $veche is not built"; exit 1; }
@@ -53,7 +53,7 @@ row "POST /api/v1/agenda/issues/{id}/support, offered about $rate/s" "$out"
 supports=$(curl -s "http://127.0.0.1:$port/api/v1/agenda/issues?limit=1000" | python3 -c \
   'import json,sys; print(sum(i["supports"] for i in json.load(sys.stdin)["issues"]))')
 out=$(wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port/agenda")
-row "GET /agenda (200 most supported)" "$out"
+row "GET /agenda (first page: the 100 most supported)" "$out"
 out=$(wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port/api/v1/agenda/issues")
 row "GET /api/v1/agenda/issues" "$out"
 echo
