@@ -42,8 +42,12 @@ while read -r _id cred; do
   ballot_cpu=$(echo "$ballot_cpu + $t" | bc -l)
   belenios-tool archive add-event --type=Ballot < ballot.json > /dev/null
 done < private_creds.txt
+# Each phase is printed as it ends: a large run may not reach the next one.
+echo "belenios-tool ($shape ciphertexts, $voters voters, group $group):"
+echo "  make one ballot: $(echo "scale=2; 1000 * $ballot_cpu / $voters" | bc -l) ms CPU (process start included)"
 echo "  belenios-tool: verifying the whole record" >&2
 verify_cpu=$(cpu belenios-tool election verify)
+echo "  verify the whole record: ${verify_cpu} s CPU ($(echo "scale=2; 1000 * $verify_cpu / $voters" | bc -l) ms per ballot)"
 echo "  belenios-tool: tally (every step re-verifies the record)" >&2
 tally_cpu=$( { time bash -c '
   belenios-tool archive add-event --type=EndBallots < /dev/null
@@ -54,9 +58,6 @@ tally_cpu=$( { time bash -c '
   belenios-tool election compute-result | belenios-tool archive add-event --type=Result
   ' > /dev/null 2>&1; } 2>&1 | awk '{print $1 + $2}')
 size=$(stat -c %s "$UUID.bel")
-echo "belenios-tool ($shape ciphertexts, $voters voters, group $group):"
-echo "  make one ballot: $(echo "scale=2; 1000 * $ballot_cpu / $voters" | bc -l) ms CPU (process start included)"
-echo "  verify the whole record: ${verify_cpu} s CPU ($(echo "scale=2; 1000 * $verify_cpu / $voters" | bc -l) ms per ballot)"
 echo "  tally (end, encrypted tally, 3 partial decryptions, result, each re-verifying): ${tally_cpu} s CPU"
 echo "  archive: $size bytes ($((size / voters)) bytes per ballot)"
 cd - > /dev/null
