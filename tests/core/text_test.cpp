@@ -38,5 +38,22 @@ TEST(Hex, RoundTripsAndRejectsJunk) {
   EXPECT_FALSE(from_hex("zz"));
 }
 
+TEST(XmlEscape, EscapesTheFiveCharactersAndNothingElse) {
+  EXPECT_EQ(xml_escape(R"(<a href="x">Tom & 'Jerry'</a>)"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+  EXPECT_EQ(xml_escape("Вече"), "Вече");
+  EXPECT_EQ(xml_escape(""), "");
+}
+
+TEST(Csv, FieldsAreQuotedOnlyWhenNeededAndRecordsAlwaysAndDefused) {
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_record({"id", "=HYPERLINK(\"x\")", "-1", "@a", "+b", "ok, \"q\""}),
+            "\"id\",\"'=HYPERLINK(\"\"x\"\")\",\"'-1\",\"'@a\",\"'+b\",\"ok, \"\"q\"\"\"\r\n");
+  EXPECT_EQ(csv_record({}), "\r\n");
+}
+
 }  // namespace
 }  // namespace veche::core

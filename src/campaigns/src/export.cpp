@@ -1,5 +1,7 @@
 #include "veche/campaigns/export.hpp"
 
+#include "veche/core/text.hpp"
+
 namespace veche::campaigns {
 namespace {
 
@@ -127,61 +129,45 @@ boost::json::object published_json(const PublishedSignatures& p) {
           {"public_names", strings(p.public_names)}};
 }
 
-std::string csv_line(const std::vector<std::string>& cells) {
-  std::string out;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    const auto& s = cells[i];
-    // A leading =, +, - or @ is prefixed so spreadsheets do not run it.
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) out += '\'';
-    for (char c : s) {
-      out += c;
-      if (c == '"') out += '"';
-    }
-    out += '"';
-  }
-  return out + "\r\n";
-}
-
 std::string summaries_csv(const std::vector<CampaignSummary>& list) {
-  std::string out =
-      csv_line({"id", "title", "organizations", "started", "outcome", "outcome_date", "actions",
-                "first_action", "last_action", "milestones", "milestones_reached"});
+  std::string out = core::csv_record({"id", "title", "organizations", "started", "outcome",
+                                      "outcome_date", "actions", "first_action", "last_action",
+                                      "milestones", "milestones_reached"});
   for (const auto& c : list) {
     std::string orgs;
     for (const auto& o : c.organizations) orgs += (orgs.empty() ? "" : " ") + o;
-    out += csv_line({c.id.str(), c.title, orgs, day(c.started_at),
-                     std::string(outcome_name(c.outcome)), c.outcome_at ? day(*c.outcome_at) : "",
-                     std::to_string(c.actions), c.first_action ? day(*c.first_action) : "",
-                     c.last_action ? day(*c.last_action) : "", std::to_string(c.milestones),
-                     std::to_string(c.milestones_reached)});
+    out += core::csv_record(
+        {c.id.str(), c.title, orgs, day(c.started_at), std::string(outcome_name(c.outcome)),
+         c.outcome_at ? day(*c.outcome_at) : "", std::to_string(c.actions),
+         c.first_action ? day(*c.first_action) : "", c.last_action ? day(*c.last_action) : "",
+         std::to_string(c.milestones), std::to_string(c.milestones_reached)});
   }
   return out;
 }
 
 std::string campaign_csv(const Campaign& c) {
-  std::string out = csv_line({"campaign", "record", "number", "date", "kind", "title",
-                              "organization", "recorded_by", "status", "links", "correction"});
+  std::string out =
+      core::csv_record({"campaign", "record", "number", "date", "kind", "title", "organization",
+                        "recorded_by", "status", "links", "correction"});
   const auto id = c.id.str();
-  out += csv_line({id, "started", "", day(c.started_at), std::string(source_name(c.source)),
-                   c.title, "", c.started_by, "", "", ""});
+  out += core::csv_record({id, "started", "", day(c.started_at), std::string(source_name(c.source)),
+                           c.title, "", c.started_by, "", "", ""});
   for (const auto& a : c.actions) {
     std::string links;
     for (const auto& l : a.links) links += (links.empty() ? "" : " ") + l;
-    out += csv_line({id, "action", a.root.str(), day(a.on), std::string(action_kind_name(a.kind)),
-                     a.title, a.organization, a.recorded_by, a.retracted ? "retracted" : "", links,
-                     a.correction});
+    out += core::csv_record({id, "action", a.root.str(), day(a.on),
+                             std::string(action_kind_name(a.kind)), a.title, a.organization,
+                             a.recorded_by, a.retracted ? "retracted" : "", links, a.correction});
   }
   for (const auto& m : c.milestones) {
-    out += csv_line({id, "milestone", m.id.str(), m.due ? day(*m.due) : "", "", m.title, "", "",
-                     std::string(milestone_status_name(m.status)), "", ""});
+    out += core::csv_record({id, "milestone", m.id.str(), m.due ? day(*m.due) : "", "", m.title, "",
+                             "", std::string(milestone_status_name(m.status)), "", ""});
   }
   for (const auto& o : c.outcome_history) {
     std::string links;
     for (const auto& l : o.links) links += (links.empty() ? "" : " ") + l;
-    out += csv_line({id, "outcome", "", day(o.at), "", o.evidence, "", o.recorded_by,
-                     std::string(outcome_name(o.outcome)), links, ""});
+    out += core::csv_record({id, "outcome", "", day(o.at), "", o.evidence, "", o.recorded_by,
+                             std::string(outcome_name(o.outcome)), links, ""});
   }
   return out;
 }

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <tuple>
 
+#include "veche/core/text.hpp"
+
 namespace veche::consensus {
 
 namespace {
@@ -35,39 +37,6 @@ std::string name_of(const Report& r, int group_index) {
 
 boost::json::object counts_json(const Counts& c) {
   return {{"agree", c.agree}, {"disagree", c.disagree}, {"pass", c.pass}, {"seen", c.seen()}};
-}
-
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string svg_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // Okabe-Ito colours (distinguishable with colour blindness), then a few more.
@@ -232,12 +201,12 @@ std::string format_csv(const VoteMatrix& votes, const Report& r,
                        const std::vector<std::string>& texts) {
   std::string out =
       "kind,group,statement,direction,agree,disagree,pass,seen,score,confidence,text\n";
-  auto text = [&](std::uint32_t s) { return s < texts.size() ? csv_field(texts[s]) : ""; };
+  auto text = [&](std::uint32_t s) { return s < texts.size() ? core::csv_field(texts[s]) : ""; };
   auto row = [&](std::string_view kind, std::string_view group, std::uint32_t s,
                  std::string_view dir, const Counts& c, double score, double confidence) {
     out += fmt::format("{},{},{},{},{},{},{},{},{:.6g},{:.6g},{}\n", kind, group,
-                       csv_field(votes.statement_id(s)), dir, c.agree, c.disagree, c.pass, c.seen(),
-                       score, confidence, text(s));
+                       core::csv_field(votes.statement_id(s)), dir, c.agree, c.disagree, c.pass,
+                       c.seen(), score, confidence, text(s));
   };
   for (const auto& g : r.groups) {
     out += fmt::format("group,{},,,,,,{},,,\n", group_name(g.label), g.size);
@@ -325,7 +294,7 @@ std::string format_svg(const Report& r) {
         "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\"/>"
         "<text x=\"{}\" y=\"{}\">{} ({})</text>\n",
         lx + 6, y - 4, kPalette[g % std::size(kPalette)], lx + 18, y,
-        svg_escape(group_name(r.groups[g].label)), r.groups[g].size);
+        core::xml_escape(group_name(r.groups[g].label)), r.groups[g].size);
   }
   out += "</g>\n</svg>\n";
   return out;

@@ -9,13 +9,23 @@ bool is_valid_utf8(std::string_view s) noexcept {
   const auto* end = p + s.size();
   while (p < end) {
     const unsigned char c = *p;
-    if (c < 0x80) { ++p; continue; }
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
     std::size_t n = 0;
     std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1Fu; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0Fu; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07u; }
-    else return false;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07u;
+    } else
+      return false;
     if (static_cast<std::size_t>(end - p) <= n) return false;
     for (std::size_t i = 1; i <= n; ++i) {
       if ((p[i] & 0xC0) != 0x80) return false;
@@ -92,6 +102,62 @@ Result<std::vector<std::byte>> from_hex(std::string_view hex) {
     out[i] = static_cast<std::byte>(hi * 16 + lo);
   }
   return out;
+}
+
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string csv_record(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    const std::string& f = fields[i];
+    if (!f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@')) {
+      out.push_back('\'');
+    }
+    for (char c : f) {
+      if (c == '"') out.push_back('"');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  return out + "\r\n";
 }
 
 }  // namespace veche::core

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "veche/core/text.hpp"
 #include "veche/count/output.hpp"
 
 namespace veche::count {
@@ -9,32 +10,6 @@ namespace {
 constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
                                     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
                                     "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd"};
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-    }
-  }
-  return out;
-}
 
 std::string num(double v) {
   char buf[32];
@@ -57,10 +32,11 @@ std::string to_svg(const Report& r) {
   s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" +
        num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
        "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-  s += "<title>" + escape(std::string(method_name(r.method)) + " " + r.title) + "</title>\n";
+  s += "<title>" + core::xml_escape(std::string(method_name(r.method)) + " " + r.title) +
+       "</title>\n";
   s += "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
   s += "<text x=\"" + num(left) + "\" y=\"22\" font-size=\"15\">" +
-       escape(r.title.empty() ? std::string(method_name(r.method)) : r.title) + " (" +
+       core::xml_escape(r.title.empty() ? std::string(method_name(r.method)) : r.title) + " (" +
        method_name(r.method) + ", " + std::to_string(r.seats) + " seats)</text>\n";
   const std::size_t rounds = r.rounds.size();
   std::int64_t max_v = 1;
@@ -127,18 +103,18 @@ std::string to_svg(const Report& r) {
       if (std::find(round.elected.begin(), round.elected.end(), static_cast<int>(c)) !=
           round.elected.end()) {
         marks += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"5\" fill=\"" + color +
-                 "\"><title>" + escape(r.candidates[c]) + " elected in round " +
+                 "\"><title>" + core::xml_escape(r.candidates[c]) + " elected in round " +
                  std::to_string(round.number) + "</title></circle>\n";
       }
       if (excluded_here) {
         marks += "<path d=\"M" + num(x - 4) + "," + num(y - 4) + "l8,8m0,-8l-8,8\" stroke=\"" +
-                 color + "\" stroke-width=\"2\"><title>" + escape(r.candidates[c]) +
+                 color + "\" stroke-width=\"2\"><title>" + core::xml_escape(r.candidates[c]) +
                  " excluded in round " + std::to_string(round.number) + "</title></path>\n";
       }
     }
     if (!pts.empty()) {
       s += "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\" points=\"" + pts +
-           "\"><title>" + escape(r.candidates[c]) + "</title></polyline>\n";
+           "\"><title>" + core::xml_escape(r.candidates[c]) + "</title></polyline>\n";
     }
     s += marks;
     const double ly = top + 18.0 * static_cast<double>(c);
@@ -147,7 +123,7 @@ std::string to_svg(const Report& r) {
     s += "<rect x=\"" + num(left + plot_w + 50) + "\" y=\"" + num(ly - 9) +
          "\" width=\"10\" height=\"10\" fill=\"" + color + "\"/>\n";
     s += "<text x=\"" + num(left + plot_w + 66) + "\" y=\"" + num(ly) + "\"" +
-         (won ? " font-weight=\"bold\"" : "") + ">" + escape(r.candidates[c]) +
+         (won ? " font-weight=\"bold\"" : "") + ">" + core::xml_escape(r.candidates[c]) +
          (won ? " (elected)" : "") + "</text>\n";
   }
   if (rounds == 0) {

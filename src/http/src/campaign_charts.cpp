@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "coordination_charts.hpp"
+#include "veche/core/text.hpp"
 
 namespace veche::http {
 namespace {
@@ -89,12 +90,12 @@ std::string campaign_timeline_svg(std::string_view title, const std::vector<Time
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
       "aria-label=\"{}\" class=\"chart timeline\" font-family=\"sans-serif\">",
-      kLeft + kWidth + kRight, height, xml_escape(title));
+      kLeft + kWidth + kRight, height, core::xml_escape(title));
   const char* rows[] = {"started", "action", "milestone", "outcome"};
   for (int r = 0; r < 3; ++r) {
     const std::string name = static_cast<std::size_t>(r) < row_names.size() ? row_names[r] : "";
     out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\">{}</text>", 8, 26 * r + 30,
-                       xml_escape(name));
+                       core::xml_escape(name));
     out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#888\"/>", kLeft,
                        26 * r + 26, kLeft + kWidth, 26 * r + 26);
   }
@@ -107,8 +108,8 @@ std::string campaign_timeline_svg(std::string_view title, const std::vector<Time
     }
     const double x = ax.x(e.at);
     const int y = 26 * row + 26;
-    const std::string tip = fmt::format("<title>{} {}</title>",
-                                        core::to_iso8601(e.at).substr(0, 10), xml_escape(e.label));
+    const std::string tip = fmt::format(
+        "<title>{} {}</title>", core::to_iso8601(e.at).substr(0, 10), core::xml_escape(e.label));
     if (e.kind == "milestone") {
       out += fmt::format("<path d=\"M{0:.1f} {1}l5 5l-5 5l-5-5z\" fill=\"#6b4fa0\">{2}</path>", x,
                          y - 5, tip);
@@ -143,7 +144,7 @@ std::string record_timeline_svg(std::string_view title, const std::vector<Record
   out += fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
       "aria-label=\"{}\" class=\"chart record\" font-family=\"sans-serif\">",
-      kLeft + kWidth + kRight, height, xml_escape(title));
+      kLeft + kWidth + kRight, height, core::xml_escape(title));
   out += year_marks(ax, 4, height - 22);
   out += axis_ends(ax, height - 2);
   int y = 10;
@@ -154,8 +155,8 @@ std::string record_timeline_svg(std::string_view title, const std::vector<Record
         "<text x=\"4\" y=\"{}\" font-size=\"11\">{}</text><rect x=\"{:.1f}\" y=\"{}\" "
         "width=\"{:.1f}\" "
         "height=\"10\" fill=\"{}\"><title>{}: {}</title></rect>",
-        y + 9, xml_escape(shortened(b.label)), x0, y, x1 - x0, colour(b.outcome),
-        xml_escape(b.label), xml_escape(b.outcome_label));
+        y + 9, core::xml_escape(shortened(b.label)), x0, y, x1 - x0, colour(b.outcome),
+        core::xml_escape(b.label), core::xml_escape(b.outcome_label));
     y += kRow;
   }
   return out + "</svg>";

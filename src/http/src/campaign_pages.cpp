@@ -348,20 +348,22 @@ void Site::Impl::add_campaigns() {
     out.reserve(list.size() * 400);
     std::array<std::string, 4> outcome_text;
     for (auto o : cp::outcomes()) {
-      outcome_text[static_cast<std::size_t>(o)] = xml_escape(translator.tr(l, outcome_label(o)));
+      outcome_text[static_cast<std::size_t>(o)] =
+          core::xml_escape(translator.tr(l, outcome_label(o)));
     }
     for (const auto& c : list) {
       std::string orgs;
       for (const auto& slug : c.organizations) {
         auto it = names.find(slug);
         orgs += fmt::format("<a href=\"/track-record/organizations/{0}\">{1}</a> ",
-                            xml_escape(slug), xml_escape(it == names.end() ? slug : it->second));
+                            core::xml_escape(slug),
+                            core::xml_escape(it == names.end() ? slug : it->second));
       }
       const auto started = day(c.started_at);
       out += fmt::format(
           "<tr><td><a href=\"/campaigns/{}\">{}</a></td><td>{}</td><td><time datetime=\"{}\">{}"
           "</time></td><td>{}</td><td>{}/{}</td><td class=\"outcome {}\">{}</td></tr>",
-          c.id.value(), xml_escape(c.title), orgs, started, started, c.actions,
+          c.id.value(), core::xml_escape(c.title), orgs, started, started, c.actions,
           c.milestones_reached, c.milestones, cp::outcome_name(c.outcome),
           outcome_text[static_cast<std::size_t>(c.outcome)]);
     }

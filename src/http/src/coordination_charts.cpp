@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "veche/core/text.hpp"
+
 namespace veche::http {
 namespace {
 
@@ -30,33 +32,6 @@ std::string shortened(std::string_view s, std::size_t max_points = 32) {
 
 }  // namespace
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string share_bars_svg(std::string_view title, const std::vector<ChartBar>& bars,
                            long long target_bp, long long tolerance_bp) {
   const int height = 30 + kRow * static_cast<int>(std::max<std::size_t>(bars.size(), 1)) + 20;
@@ -64,9 +39,9 @@ std::string share_bars_svg(std::string_view title, const std::vector<ChartBar>& 
   std::string svg = fmt::format(
       R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" )"
       R"(height="{}" role="img" aria-label="{}"><title>{}</title>)",
-      width, height, width, height, xml_escape(title), xml_escape(title));
+      width, height, width, height, core::xml_escape(title), core::xml_escape(title));
   svg += fmt::format(R"(<text x="0" y="12" font-size="12" font-weight="bold">{}</text>)",
-                     xml_escape(shortened(title, 90)));
+                     core::xml_escape(shortened(title, 90)));
   if (tolerance_bp > 0) {
     const double x0 = x_of(target_bp - tolerance_bp);
     const double x1 = x_of(target_bp + tolerance_bp);
@@ -80,7 +55,7 @@ std::string share_bars_svg(std::string_view title, const std::vector<ChartBar>& 
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>)"
                        R"(<rect class="{}" x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"/>)"
                        R"(<text x="{:.1f}" y="{}" font-size="11">{}</text>)",
-                       kLabelWidth - 6, y + 13, xml_escape(shortened(b.label)),
+                       kLabelWidth - 6, y + 13, core::xml_escape(shortened(b.label)),
                        b.ok ? "bar ok" : "bar off", kLabelWidth, y + 2,
                        x_of(b.share_bp) - kLabelWidth, kRow - 6, b.ok ? "#2e7d4f" : "#b5523b",
                        x_of(b.share_bp) + 4, y + 13, percent(b.share_bp));
@@ -114,7 +89,7 @@ std::string trend_svg(std::string_view title, const std::vector<TrendPoint>& poi
   std::string svg = fmt::format(
       R"(<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" )"
       R"(height="{}" role="img" aria-label="{}"><title>{}</title>)",
-      width, height, width, height, xml_escape(title), xml_escape(title));
+      width, height, width, height, core::xml_escape(title), core::xml_escape(title));
   for (int p = 0; p <= 100; p += 25) {
     const double y = y_of(p * 100);
     svg += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#ddd"/>)"
@@ -143,14 +118,15 @@ std::string trend_svg(std::string_view title, const std::vector<TrendPoint>& poi
   }
   for (std::size_t i = 0; i < points.size(); ++i) {
     svg += fmt::format(R"(<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>)",
-                       x_at(i), kTop + kPlotH + 14, xml_escape(points[i].quarter));
+                       x_at(i), kTop + kPlotH + 14, core::xml_escape(points[i].quarter));
   }
-  svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="#7a3e9d"/>)"
-                     R"(<text x="{}" y="{}" font-size="11">{}</text>)"
-                     R"(<rect x="{}" y="{}" width="10" height="10" fill="#c47f00"/>)"
-                     R"(<text x="{}" y="{}" font-size="11">{}</text>)",
-                     kLeft, height - 24, kLeft + 14, height - 15, xml_escape(women_label), kLeft,
-                     height - 10, kLeft + 14, height - 1, xml_escape(non_russian_label));
+  svg +=
+      fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="#7a3e9d"/>)"
+                  R"(<text x="{}" y="{}" font-size="11">{}</text>)"
+                  R"(<rect x="{}" y="{}" width="10" height="10" fill="#c47f00"/>)"
+                  R"(<text x="{}" y="{}" font-size="11">{}</text>)",
+                  kLeft, height - 24, kLeft + 14, height - 15, core::xml_escape(women_label), kLeft,
+                  height - 10, kLeft + 14, height - 1, core::xml_escape(non_russian_label));
   svg += "</svg>";
   return svg;
 }

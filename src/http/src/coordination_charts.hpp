@@ -14,9 +14,6 @@ struct ChartBar {
   bool ok = false;         // meets its target
 };
 
-// Escapes text for XML (SVG) content and attributes.
-std::string xml_escape(std::string_view s);
-
 // Horizontal bars of shares (0..100%) with the target drawn as a line and, when
 // `tolerance_bp` > 0, the band around it. `title` is the chart's accessible name.
 std::string share_bars_svg(std::string_view title, const std::vector<ChartBar>& bars,

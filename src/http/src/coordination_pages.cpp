@@ -102,23 +102,6 @@ Response api_json(const boost::json::value& v, int status = 200) {
   return r;
 }
 
-std::string csv_cell(std::string_view s) {
-  // Quoted always; a leading =, +, - or @ is prefixed so spreadsheets do not run it.
-  std::string out = "\"";
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) out += '\'';
-  for (char c : s) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
-std::string csv_row(const std::vector<std::string>& cells) {
-  std::string out;
-  for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_cell(cells[i]);
-  return out + "\r\n";
-}
-
 // "Volga: 5" lines (or "Volga 5") to region counts.
 Result<std::vector<std::pair<std::string, std::int64_t>>> region_counts(std::string_view text) {
   std::vector<std::pair<std::string, std::int64_t>> out;
@@ -1072,7 +1055,7 @@ void Site::Impl::add_coordination() {
                                          "languages", "host_countries", "leadership_women_percent",
                                          "private",   "description"};
         if (coord) head.push_back("contacts");
-        std::string out = csv_row(head);
+        std::string out = core::csv_record(head);
         for (const auto& i : v->initiatives) {
           std::vector<std::string> row = {
               i.id.str(),
@@ -1087,7 +1070,7 @@ void Site::Impl::add_coordination() {
               i.is_private ? "yes" : "no",
               i.description};
           if (coord) row.push_back(i.contacts);
-          out += csv_row(row);
+          out += core::csv_record(row);
         }
         return csv(std::move(out), "initiatives.csv");
       });
@@ -1096,11 +1079,11 @@ void Site::Impl::add_coordination() {
                auto v = view_of(req, false);
                if (!v) return error(req, v.error());
                std::string out =
-                   csv_row({"id", "initiative_id", "initiative", "institution", "programme",
-                            "amount_minor", "currency", "from", "to", "purpose",
-                            "permit_sponsorship", "in_kind", "visibility"});
+                   core::csv_record({"id", "initiative_id", "initiative", "institution",
+                                     "programme", "amount_minor", "currency", "from", "to",
+                                     "purpose", "permit_sponsorship", "in_kind", "visibility"});
                for (const auto& s : v->records) {
-                 out += csv_row(
+                 out += core::csv_record(
                      {s.id.str(), v->initiative_names.count(s.initiative) ? s.initiative.str() : "",
                       name_in(*v, s.initiative), institution_in(*v, s.institution), s.programme,
                       std::to_string(s.amount_minor), s.currency, co::format_day(s.from),
@@ -1110,26 +1093,27 @@ void Site::Impl::add_coordination() {
                }
                return csv(std::move(out), "support.csv");
              });
-  router.add(Method::kGet, "/coordination/export/events.csv",
-             [this, view_of, csv, name_in, institution_in](Request& req) {
-               auto v = view_of(req, false);
-               if (!v) return error(req, v.error());
-               std::string out =
-                   csv_row({"id", "date", "title", "programme", "initiative", "institution",
-                            "total", "women", "non_russian", "regions", "visibility"});
-               for (const auto& e : v->events) {
-                 std::string regions;
-                 for (const auto& [k, n] : e.regions) {
-                   regions += (regions.empty() ? "" : "; ") + k + ": " + std::to_string(n);
-                 }
-                 out += csv_row({e.id.str(), co::format_day(e.day), e.title, e.programme,
-                                 e.initiative ? name_in(*v, *e.initiative) : "",
-                                 institution_in(*v, e.institution), std::to_string(e.total),
-                                 std::to_string(e.women), std::to_string(e.non_russian), regions,
-                                 std::string(co::visibility_name(e.visibility))});
-               }
-               return csv(std::move(out), "events.csv");
-             });
+  router.add(
+      Method::kGet, "/coordination/export/events.csv",
+      [this, view_of, csv, name_in, institution_in](Request& req) {
+        auto v = view_of(req, false);
+        if (!v) return error(req, v.error());
+        std::string out =
+            core::csv_record({"id", "date", "title", "programme", "initiative", "institution",
+                              "total", "women", "non_russian", "regions", "visibility"});
+        for (const auto& e : v->events) {
+          std::string regions;
+          for (const auto& [k, n] : e.regions) {
+            regions += (regions.empty() ? "" : "; ") + k + ": " + std::to_string(n);
+          }
+          out += core::csv_record({e.id.str(), co::format_day(e.day), e.title, e.programme,
+                                   e.initiative ? name_in(*v, *e.initiative) : "",
+                                   institution_in(*v, e.institution), std::to_string(e.total),
+                                   std::to_string(e.women), std::to_string(e.non_russian), regions,
+                                   std::string(co::visibility_name(e.visibility))});
+        }
+        return csv(std::move(out), "events.csv");
+      });
 
   // --- JSON API --------------------------------------------------------------------------------
   auto overlap_json = [name_in, institution_in](const View& v) {

@@ -5,38 +5,13 @@
 #include <kainjow/mustache.hpp>
 #include <sstream>
 
+#include "veche/core/text.hpp"
+
 namespace veche::http {
 
 namespace mustache = kainjow::mustache;
 
 namespace {
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // Replaces each {{#t}}msgid{{/t}} with the escaped translation of msgid.
 Result<std::string> translate_sections(const std::string& src, const TranslateFn& tr,
@@ -52,7 +27,7 @@ Result<std::string> translate_sections(const std::string& src, const TranslateFn
     if (close == std::string::npos)
       return invalid_argument("template " + file + ": unclosed {{#t}}");
     out.append(src, pos, open - pos);
-    out += html_escape(
+    out += core::xml_escape(
         tr(std::string_view(src).substr(open + kOpen.size(), close - open - kOpen.size())));
     pos = close + kClose.size();
   }
