@@ -74,6 +74,12 @@ struct Principal {
   bool needs_csrf() const { return !via_token; }
 };
 
+// The organizations whose delegate the principal may act as now (delegate_powers.cpp).
+std::vector<std::string> delegate_orgs(const Principal& p);
+// kPermissionDenied, saying why (no second factor, a token without the delegate scope, not a
+// delegate), unless the principal may act as a delegate of some organization now.
+Status check_any_delegate(const Principal& p);
+
 struct AccountsWeb {
   AccountsWeb(store::Database& db, const core::Clock& clock, crypto::SecretBytes key,
               bool secure_cookies)

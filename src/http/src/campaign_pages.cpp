@@ -31,36 +31,10 @@ using registry::Role;
 
 constexpr std::string_view kNoCampaign = "There is no such campaign.";
 constexpr std::string_view kNoPetition = "There is no such petition.";
-constexpr std::string_view kNotDelegate = "Only a delegate of a member organization can do that.";
-constexpr std::string_view kNeedsSecondFactor =
-    "Your roles need a second factor. Set up an authenticator app and log in with it before you "
-    "use them.";
 constexpr std::string_view kNotConstituent = "Only constituents may sign petitions.";
 
 Response json(const boost::json::value& v, int status = 200) {
   return Response::json(boost::json::serialize(v), status);
-}
-
-// The organizations whose delegate the principal may act as now.
-std::vector<std::string> delegate_orgs(const Principal& p) {
-  std::vector<std::string> out;
-  for (const auto& g : p.roles) {
-    if (g.role == Role::kDelegate && p.may_act_as(Role::kDelegate, g.organization)) {
-      out.push_back(g.organization);
-    }
-  }
-  return out;
-}
-
-Status check_any_delegate(const Principal& p) {
-  if (!delegate_orgs(p).empty()) return ok();
-  for (const auto& g : p.roles) {
-    if (g.role == Role::kDelegate) {
-      if (!p.second_factor) return permission_denied(std::string(kNeedsSecondFactor));
-      return permission_denied("This token lacks the delegate scope.");
-    }
-  }
-  return permission_denied(std::string(kNotDelegate));
 }
 
 std::string_view kind_label(cp::ActionKind k) {

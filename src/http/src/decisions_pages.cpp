@@ -35,10 +35,6 @@ constexpr std::string_view kApiCsrf =
     "Send the CSRF token of your session in the X-CSRF-Token header.";
 constexpr std::string_view kNoMotion = "There is no such motion.";
 constexpr std::string_view kNoConsultation = "There is no such consultation.";
-constexpr std::string_view kNotDelegate = "Only a delegate of a member organization can do that.";
-constexpr std::string_view kNeedsSecondFactor =
-    "Your roles need a second factor. Set up an authenticator app and log in with it before you "
-    "use them.";
 constexpr int kLogPage = 50;
 
 Response api_json(const boost::json::value& v, int status = 200) {
@@ -58,30 +54,6 @@ std::string iso(core::TimePoint t) { return core::to_iso8601(t); }
 std::string shown(core::TimePoint t) {
   const auto s = core::to_iso8601(t);
   return s.substr(0, 10) + " " + s.substr(11, 5) + " UTC";
-}
-
-// The organizations whose delegate the principal may act as now.
-std::vector<std::string> delegate_orgs(const Principal& p) {
-  std::vector<std::string> out;
-  for (const auto& g : p.roles) {
-    if (g.role == Role::kDelegate && p.may_act_as(Role::kDelegate, g.organization)) {
-      out.push_back(g.organization);
-    }
-  }
-  return out;
-}
-
-// kPermissionDenied (saying why) unless the principal may act as a delegate of some
-// organization now.
-Status check_any_delegate(const Principal& p) {
-  if (!delegate_orgs(p).empty()) return ok();
-  for (const auto& g : p.roles) {
-    if (g.role == Role::kDelegate) {
-      if (!p.second_factor) return permission_denied(std::string(kNeedsSecondFactor));
-      return permission_denied("This token lacks the delegate scope.");
-    }
-  }
-  return permission_denied(std::string(kNotDelegate));
 }
 
 // The delegate's organization named in a write: one of the principal's.
