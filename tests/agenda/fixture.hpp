@@ -1,110 +1,17 @@
 // An agenda database for tests: the registry's and the agenda's migrations applied, on SQLite
-// in a temporary folder always, and on PostgreSQL (a schema per test) when
-// VECHE_TEST_POSTGRES_URL is set. Accounts are inserted directly (no Argon2id), so tests with
-// many constituents stay fast.
+// always and on PostgreSQL when VECHE_TEST_POSTGRES_URL is set (tests/support/backend_fixture.hpp).
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <filesystem>
-#include <memory>
-#include <string>
-#include <vector>
-
+#include "../support/backend_fixture.hpp"
 #include "veche/agenda/outbox.hpp"
-#include "veche/registry/accounts.hpp"
-#include "veche/registry/registry.hpp"
-#include "veche/store/database.hpp"
 
 namespace veche::agenda {
 
-class AgendaDatabaseTest : public ::testing::TestWithParam<store::Backend> {
+class AgendaDatabaseTest : public test_support::BackendTest {
  protected:
-  void SetUp() override {
-    std::string location;
-    if (GetParam() == store::Backend::kPostgres) {
-      const char* url = std::getenv("VECHE_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') {
-        GTEST_SKIP() << "VECHE_TEST_POSTGRES_URL is not set (make test starts a throwaway cluster)";
-      }
-      admin_url_ = url;
-      static std::atomic<int> counter{0};
-      schema_ = "veche_agenda_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-      ASSERT_TRUE(run_admin("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"));
-      ASSERT_TRUE(run_admin("CREATE SCHEMA " + schema_));
-      location = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") +
-                 "options=-csearch_path%3D" + schema_;
-    } else {
-      const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-      std::string name = std::string(info->test_suite_name()) + "-" + info->name();
-      for (char& c : name) {
-        if (c == '/') c = '_';
-      }
-      dir_ = std::filesystem::temp_directory_path() / ("veche-agenda-" + name);
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      location = (dir_ / "a.db").string();
-    }
-    auto db = store::open(location);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    std::vector<store::Migration> all;
-    for (const auto& m : registry::migrations()) all.push_back(m);
-    for (const auto& m : migrations()) all.push_back(m);
-    auto migrated = store::migrate(*db_, all);
-    ASSERT_TRUE(migrated) << migrated.error().message;
-  }
-  void TearDown() override {
-    db_.reset();
-    if (!schema_.empty()) {
-      EXPECT_TRUE(run_admin("DROP SCHEMA " + schema_ + " CASCADE"));
-    }
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  // An account holding `roles` (role names), inserted without a passphrase hash worth the name.
-  registry::AccountId add_account(const std::string& handle,
-                                  std::initializer_list<std::string_view> roles) {
-    std::int64_t id = 0;
-    auto s = store::with_write(*db_, [&](store::Transaction& tx) -> Status {
-      VECHE_ASSIGN_OR_RETURN(
-          id, tx.insert("INSERT INTO accounts (handle, handle_key, passphrase_hash, created_at) "
-                        "VALUES (?, ?, 'x', 0) RETURNING id",
-                        {handle, handle}));
-      for (auto role : roles) {
-        VECHE_TRY(
-            tx.exec("INSERT INTO account_roles (account_id, role, granted_at) VALUES (?, ?, 0)",
-                    {id, std::string(role)}));
-      }
-      return ok();
-    });
-    EXPECT_TRUE(s) << s.error().message;
-    return registry::AccountId(id);
-  }
-
-  // Runs one statement on the test database itself (outside the test's schema).
-  bool run_admin(const std::string& sql) {
-    auto admin = store::open(admin_url_);
-    if (!admin) return false;
-    return store::with_write(**admin,
-                             [&](store::Transaction& tx) -> Status {
-                               VECHE_TRY(tx.exec(sql));
-                               return ok();
-                             })
-        .has_value();
-  }
-
-  std::string admin_url_;
-  std::string schema_;
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> db_;
+  AgendaDatabaseTest() : BackendTest("agenda", {migrations()}) {}
 };
 
-inline std::string backend_name(const ::testing::TestParamInfo<store::Backend>& info) {
-  return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
-}
+using test_support::backend_name;
 
 }  // namespace veche::agenda
