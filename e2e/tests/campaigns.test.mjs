@@ -10,21 +10,18 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { veche, startServer, launchBrowser, screenshot } from '../lib/harness.mjs';
-import { totp } from '../lib/totp.mjs';
+import { person, issueCodes } from '../lib/people.mjs';
 
 let server;
 let url;
 let browser;
 const codes = [];
-const passphrase = 'the bell of the veche rings';
 
 before(async () => {
   server = await startServer([], {
     prepare(db) {
       execFileSync(veche, ['demo', '--db', db], { stdio: 'ignore' });
-      codes.push(...execFileSync(veche, ['invitations', 'issue', '--db', db, '--org',
-                                         'northern-forum', '--count', '3', '--days', '2'],
-                                 { encoding: 'utf8' }).trim().split('\n'));
+      codes.push(...issueCodes(db, 'northern-forum', 3));
     },
   });
   url = server.url;
@@ -36,42 +33,10 @@ after(async () => {
   await server?.stop();
 });
 
-async function member(handle) {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-US' });
-  const page = await context.newPage();
-  await page.goto(url + '/join');
-  await page.getByLabel('Invitation code').fill(codes.shift());
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  assert.equal(new URL(page.url()).pathname, '/me');
-  return page;
-}
-
-// A member made a delegate of northern-forum, logged in again with the second factor.
-async function delegate(handle) {
-  const page = await member(handle);
-  execFileSync(veche, ['roles', 'grant', '--db', server.db, '--handle', handle, '--role',
-                       'delegate', '--org', 'northern-forum'], { stdio: 'ignore' });
-  await page.goto(url + '/me/security');
-  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-  const secret = await page.locator('#totp-secret').textContent();
-  await page.getByLabel('Code from the app').fill(totp(secret));
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  await page.goto(url + '/me');
-  await page.getByRole('button', { name: 'Log out', exact: true }).click();
-  await page.goto(url + '/login');
-  await page.getByLabel('Handle').fill(handle);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Code from the app').fill(totp(secret, 1));
-  await page.getByRole('button', { name: 'Check the code' }).click();
-  assert.equal(new URL(page.url()).pathname, '/me');
-  return page;
-}
+// A constituent of northern-forum; a delegate of it, with the second factor.
+const member = (handle) => person(browser, server, { code: codes.shift(), handle });
+const delegate = (handle) =>
+  person(browser, server, { code: codes.shift(), handle, role: 'delegate', org: 'northern-forum' });
 
 test('from an issue to the outcome of its campaign', async () => {
   // 1. A constituent raises an issue and supports it; the operator lowers the threshold.

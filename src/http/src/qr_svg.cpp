@@ -5,34 +5,9 @@
 
 #include <memory>
 
+#include "veche/core/text.hpp"
+
 namespace veche::http {
-namespace {
-
-std::string escape_xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 Result<std::string> qr_svg(std::string_view text, std::string_view label) {
   if (text.empty() || text.size() > 1024 || text.find('\0') != std::string_view::npos) {
     return invalid_argument("a QR code holds 1 to 1,024 bytes of text");
@@ -57,7 +32,7 @@ Result<std::string> qr_svg(std::string_view text, std::string_view label) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\" aria-label=\"{}\" "
       "viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" shape-rendering=\"crispEdges\">"
       "<rect width=\"{}\" height=\"{}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{}\"/></svg>",
-      escape_xml(label), size, size, size * 5, size * 5, size, size, path);
+      core::xml_escape(label), size, size, size * 5, size * 5, size, size, path);
 }
 
 }  // namespace veche::http
