@@ -16,13 +16,6 @@ constexpr const char* kPass = "novgorod%20veche%201136";
 const std::map<std::string, std::string> kForm = {
     {"Content-Type", "application/x-www-form-urlencoded"}};
 
-std::string by_id(const std::string& html, const std::string& id) {
-  const auto at = html.find("id=\"" + id + "\"");
-  if (at == std::string::npos) return {};
-  const auto start = html.find('>', at) + 1;
-  return html.substr(start, html.find('<', start) - start);
-}
-
 class AgendaOverHttp : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new ServerProcess(); }
@@ -32,25 +25,9 @@ class AgendaOverHttp : public ::testing::Test {
   }
   static int port() { return server_->port(); }
   static std::string db() { return " --db " + server_->dir() + "/veche.db"; }
+  // Joins and logs in; returns the session cookie ("veche_session=...").
   static std::string join_and_login(const std::string& handle) {
-    auto [status, code] = run(std::string(VECHE_BIN) + " invitations issue" + db() +
-                              " --org northern-forum --count 1 --days 3");
-    EXPECT_EQ(status, 0) << code;
-    while (!code.empty() && code.back() == '\n') code.pop_back();
-    auto form = request(port(), "GET", "/join");
-    const auto csrf_cookie = cookie_pair(form.header("set-cookie"));
-    auto headers = kForm;
-    headers["Cookie"] = csrf_cookie;
-    auto joined = request(port(), "POST", "/join", headers,
-                          "csrf=" + csrf_in(form.body) + "&code=" + code + "&handle=" + handle +
-                              "&passphrase=" + kPass);
-    EXPECT_EQ(joined.status, 303) << joined.body;
-    auto login_form = request(port(), "GET", "/login", {{"Cookie", csrf_cookie}});
-    auto in =
-        request(port(), "POST", "/login", headers,
-                "csrf=" + csrf_in(login_form.body) + "&handle=" + handle + "&passphrase=" + kPass);
-    EXPECT_EQ(in.status, 303) << in.body;
-    return cookie_pair(in.header("set-cookie"));
+    return testing::join_and_login(*server_, handle, kPass);
   }
   static ServerProcess* server_;
 };

@@ -1,6 +1,7 @@
 #include "server_harness.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -190,6 +191,36 @@ std::string csrf_in(const std::string& html) {
 
 std::string cookie_pair(const std::string& set_cookie) {
   return set_cookie.substr(0, set_cookie.find(';'));
+}
+
+std::string by_id(const std::string& html, const std::string& id) {
+  const auto at = html.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return {};
+  const auto start = html.find('>', at) + 1;
+  return html.substr(start, html.find('<', start) - start);
+}
+
+std::string join_and_login(const ServerProcess& server, const std::string& handle,
+                           const std::string& passphrase) {
+  auto [status, code] = run(std::string(VECHE_BIN) + " invitations issue --db " + server.dir() +
+                            "/veche.db --org northern-forum --count 1 --days 3");
+  EXPECT_EQ(status, 0) << code;
+  while (!code.empty() && code.back() == '\n') code.pop_back();
+  const int port = server.port();
+  auto form = request(port, "GET", "/join");
+  const auto csrf_cookie = cookie_pair(form.header("set-cookie"));
+  const std::map<std::string, std::string> headers = {
+      {"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", csrf_cookie}};
+  auto joined = request(port, "POST", "/join", headers,
+                        "csrf=" + csrf_in(form.body) + "&code=" + code + "&handle=" + handle +
+                            "&passphrase=" + passphrase);
+  EXPECT_EQ(joined.status, 303) << joined.body;
+  auto login_form = request(port, "GET", "/login", {{"Cookie", csrf_cookie}});
+  auto in = request(
+      port, "POST", "/login", headers,
+      "csrf=" + csrf_in(login_form.body) + "&handle=" + handle + "&passphrase=" + passphrase);
+  EXPECT_EQ(in.status, 303) << in.body;
+  return cookie_pair(in.header("set-cookie"));
 }
 
 }  // namespace veche::testing

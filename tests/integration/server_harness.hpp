@@ -54,5 +54,12 @@ std::pair<int, std::string> run(const std::string& cmd);
 std::string csrf_in(const std::string& html);
 // "name=value; Path=/; ..." -> "name=value"
 std::string cookie_pair(const std::string& set_cookie);
+// The text of the element with the id `id` up to its first tag ("" when there is none).
+std::string by_id(const std::string& html, const std::string& id);
+// Issues an invitation code of northern-forum with the CLI on the server's database, joins as
+// `handle` with `passphrase` (percent-encoded) and logs in; returns the session cookie
+// ("veche_session=...").
+std::string join_and_login(const ServerProcess& server, const std::string& handle,
+                           const std::string& passphrase);
 
 }  // namespace veche::testing
