@@ -58,7 +58,8 @@ class DecisionsTest : public ::testing::TestWithParam<store::Backend> {
       for (char& c : name) {
         if (c == '/') c = '_';
       }
-      dir_ = std::filesystem::temp_directory_path() / ("veche-decisions-" + name);
+      dir_ = std::filesystem::temp_directory_path() /
+             ("veche-decisions-" + std::to_string(::getpid()) + "-" + name);
       std::filesystem::remove_all(dir_);
       std::filesystem::create_directories(dir_);
       location = (dir_ / "d.db").string();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -28,9 +29,11 @@ class SiteFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::initialize());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("veche-factors-site-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    // The suite, the test and the process id keep concurrent runs (two checkouts) apart.
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ =
+        std::filesystem::temp_directory_path() / ("veche-site-" + std::to_string(::getpid()) + "-" +
+                                                  info->test_suite_name() + "-" + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     auto db = store::open((dir_ / "v.db").string());

@@ -39,7 +39,8 @@ class RegistryDatabaseTest : public ::testing::TestWithParam<store::Backend> {
       for (char& c : name) {
         if (c == '/') c = '_';
       }
-      dir_ = std::filesystem::temp_directory_path() / ("veche-registry-" + name);
+      dir_ = std::filesystem::temp_directory_path() /
+             ("veche-registry-" + std::to_string(::getpid()) + "-" + name);
       std::filesystem::remove_all(dir_);
       std::filesystem::create_directories(dir_);
       location = (dir_ / "r.db").string();

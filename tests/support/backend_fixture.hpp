@@ -53,7 +53,9 @@ class BackendTest : public ::testing::TestWithParam<store::Backend> {
       for (char& c : test) {
         if (c == '/') c = '_';
       }
-      dir_ = std::filesystem::temp_directory_path() / ("veche-" + name_ + "-" + test);
+      // The process id keeps two runs of the same tests (two checkouts) apart.
+      dir_ = std::filesystem::temp_directory_path() /
+             ("veche-" + name_ + "-" + std::to_string(::getpid()) + "-" + test);
       std::filesystem::remove_all(dir_);
       std::filesystem::create_directories(dir_);
       location = (dir_ / "a.db").string();

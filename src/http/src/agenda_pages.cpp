@@ -697,19 +697,7 @@ void Site::Impl::add_agenda() {
   });
 
   // ---- JSON API ----
-  // Authenticates an API write: 401 with WWW-Authenticate, 403 for a cookie without CSRF.
-  auto api_principal = [this](Request& req) -> std::variant<Principal, Response> {
-    auto p = accounts_web->authenticate(req);
-    if (!p) {
-      Response r = error(req, p.error());
-      if (r.status == 401) r.header("WWW-Authenticate", "Bearer");
-      return r;
-    }
-    if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) {
-      return error(req, 403, kCharterBadCsrf);
-    }
-    return *p;
-  };
+  auto api_principal = [this](Request& req) { return api_writer(req); };
 
   router.add(Method::kGet, "/api/v1/agenda/issues", [this, agenda_service](Request& req) {
     agenda::IssueFilter filter;

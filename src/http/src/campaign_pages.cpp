@@ -856,18 +856,7 @@ void Site::Impl::add_campaigns() {
   });
 
   // ---- JSON API ----
-  auto api_principal = [this](Request& req) -> std::variant<Principal, Response> {
-    auto p = accounts_web->authenticate(req);
-    if (!p) {
-      Response r = error(req, p.error());
-      if (r.status == 401) r.header("WWW-Authenticate", "Bearer");
-      return r;
-    }
-    if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) {
-      return error(req, 403, kCharterBadCsrf);
-    }
-    return *p;
-  };
+  auto api_principal = [this](Request& req) { return api_writer(req); };
   auto body_of = [](const Request& req) -> std::optional<boost::json::object> {
     boost::system::error_code ec;
     auto v = boost::json::parse(req.body, ec);

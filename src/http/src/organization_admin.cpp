@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "accounts_web.hpp"
+#include "charter_routes.hpp"
 #include "site_impl.hpp"
 #include "veche/core/text.hpp"
 
@@ -90,6 +91,19 @@ Result<Principal> Site::Impl::org_power(const Request& req, Role role,
   return permission_denied(role == Role::kDelegate
                                ? "Only a delegate of this organization can do that."
                                : "Only a registrar of this organization can do that.");
+}
+
+std::variant<Principal, Response> Site::Impl::api_writer(Request& req) const {
+  auto p = accounts_web->authenticate(req);
+  if (!p) {
+    Response r = error(req, p.error());
+    if (r.status == 401) r.header("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  if (p->needs_csrf() && !accounts_web->api_csrf_ok(req)) {
+    return error(req, 403, kCharterBadCsrf);
+  }
+  return std::move(*p);
 }
 
 Response Site::Impl::org_error(const Request& req, const Error& e) const {

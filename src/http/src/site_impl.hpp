@@ -2,6 +2,7 @@
 #pragma once
 
 #include <kainjow/mustache.hpp>
+#include <variant>
 
 #include "accounts_web.hpp"
 #include "i18n.hpp"
@@ -60,6 +61,9 @@ struct Site::Impl {
   Result<Principal> org_power(const Request& req, registry::Role role, std::string_view slug) const;
   // org_error: a page answers an anonymous request with the login page, the API with 401.
   Response org_error(const Request& req, const Error& e) const;
+  // Who makes an API write: 401 with WWW-Authenticate without credentials, 403 for a session
+  // cookie without the X-CSRF-Token header; the principal otherwise (roles are checked after).
+  std::variant<Principal, Response> api_writer(Request& req) const;
   Response manage_page(const Request& req, const registry::Organization& o,
                        const registry::OrganizationProfile& shown, std::string_view message,
                        int status) const;
