@@ -244,8 +244,8 @@ int main(int argc, char** argv) {
   };
   auto cast = [&](int i) {
     check(service.vote(live_voters[static_cast<std::size_t>(i)], *id,
-                      StatementId(sids[rng() % sids.size()]),
-                      rng() % 2 ? consensus::Vote::kAgree : consensus::Vote::kDisagree),
+                       StatementId(sids[rng() % sids.size()]),
+                       rng() % 2 ? consensus::Vote::kAgree : consensus::Vote::kDisagree),
           "vote");
   };
   auto wait_for = [&](std::int64_t votes) {
@@ -277,9 +277,9 @@ int main(int argc, char** argv) {
   detail::LiveReports live;
   std::int64_t cursor = 0;
   t = Clock::now();
-  check(detail::recompute(db, clock, *id, &live[id->value()]).has_value() ? ok()
-                                                                           : internal_error(""),
-        "live start");
+  check(
+      detail::recompute(db, clock, *id, &live[id->value()]).has_value() ? ok() : internal_error(""),
+      "live start");
   const double start_ms = ms_since(t);
   check(detail::apply_queued(db, clock, live, cursor).has_value() ? ok() : internal_error(""),
         "catch up");
@@ -292,16 +292,20 @@ int main(int argc, char** argv) {
     check(n.has_value() && *n == 1 ? ok() : internal_error("not applied"), "apply");
   }
   const auto l = stats(live_ms), a = stats(apply_ms);
-  std::printf("| first vote after a start (debounce 5 s, full analysis kept live) | %.0f ms | | |\n",
-              first_ms);
-  std::printf("| vote -> stored report, live (%zu, worker polls every 100 ms) | %.1f ms | %.1f ms "
-              "| %.1f ms |\n",
-              live_ms.size(), l.median, l.p99, l.max);
-  std::printf("| live update of one vote (apply, format, store; %zu) | %.2f ms | %.2f ms | %.2f "
-              "ms |\n",
-              apply_ms.size(), a.median, a.p99, a.max);
-  std::printf("| full analysis kept for live updates (LiveAnalysis::start, stored) | %.0f ms | | "
-              "|\n",
-              start_ms);
+  std::printf(
+      "| first vote after a start (debounce 5 s, full analysis kept live) | %.0f ms | | |\n",
+      first_ms);
+  std::printf(
+      "| vote -> stored report, live (%zu, worker polls every 100 ms) | %.1f ms | %.1f ms "
+      "| %.1f ms |\n",
+      live_ms.size(), l.median, l.p99, l.max);
+  std::printf(
+      "| live update of one vote (apply, format, store; %zu) | %.2f ms | %.2f ms | %.2f "
+      "ms |\n",
+      apply_ms.size(), a.median, a.p99, a.max);
+  std::printf(
+      "| full analysis kept for live updates (LiveAnalysis::start, stored) | %.0f ms | | "
+      "|\n",
+      start_ms);
   return 0;
 }

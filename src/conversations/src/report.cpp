@@ -1,6 +1,8 @@
 // The report of a conversation: the votes are read in one read transaction, analysed with no
 // transaction open (it may take seconds on a large conversation), and the result is written
 // with the routing weights in one write transaction.
+// Live reports: the worker applies the queued votes to a LiveAnalysis per conversation and
+// stores the report after each batch; the full analysis starts that LiveAnalysis.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
