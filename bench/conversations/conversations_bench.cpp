@@ -6,6 +6,9 @@
 //   recompute:  Conversations::recompute(): read every vote, consensus::analyse, store the
 //               report and the routing weights (what the worker thread does off the request path)
 //   report:     Conversations::report(): what the report page reads
+//   live:       a vote's way to the stored report through the ReportWorker's LiveAnalysis
+//               (from the vote's return until the stored report counts it), and the
+//               worker's own cost per vote (detail::apply_queued: apply, format, store)
 // Usage: conversations_bench [participants=20000] [statements=1000] [votes_each=25] [file]
 #include <algorithm>
 #include <array>
@@ -15,9 +18,12 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "../../src/conversations/src/internal.hpp"
 #include "veche/conversations/conversations.hpp"
+#include "veche/conversations/report_worker.hpp"
 #include "veche/crypto/bytes.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/crypto/secret.hpp"
@@ -207,5 +213,99 @@ int main(int argc, char** argv) {
   t = Clock::now();
   check(service.recompute(*id).has_value() ? ok() : Status(internal_error("")), "recompute");
   std::printf("| recompute after the votes (worker thread) | %.0f ms | | |\n", ms_since(t));
+
+  // Live reports. Fresh constituents cast one new vote each; every vote is timed from the
+  // return of Conversations::vote() to the stored report counting it.
+  constexpr int kLiveVoters = 200;
+  std::vector<registry::AccountId> live_voters;
+  check(store::with_write(db,
+                          [&](store::Transaction& tx) -> Status {
+                            for (int i = 0; i < kLiveVoters; ++i) {
+                              const auto h = "live-" + std::to_string(i);
+                              VECHE_ASSIGN_OR_RETURN(
+                                  auto a, tx.insert("INSERT INTO accounts (handle, handle_key, "
+                                                    "passphrase_hash, created_at) VALUES (?, ?, "
+                                                    "'x', 0) RETURNING id",
+                                                    {h, h}));
+                              VECHE_TRY(
+                                  tx.exec("INSERT INTO account_roles (account_id, role, "
+                                          "granted_at) VALUES (?, 'constituent', 0)",
+                                          {a}));
+                              live_voters.emplace_back(a);
+                            }
+                            return ok();
+                          }),
+        "accounts");
+  auto stored_votes = [&] {
+    auto tx = db.begin(store::Access::kRead);
+    auto row = (*tx)->query_one("SELECT votes FROM conversation_reports WHERE conversation_id = ?",
+                                {id->value()}, "report");
+    return row ? row->int64(0) : -1;
+  };
+  auto cast = [&](int i) {
+    check(service.vote(live_voters[static_cast<std::size_t>(i)], *id,
+                       StatementId(sids[rng() % sids.size()]),
+                       rng() % 2 ? consensus::Vote::kAgree : consensus::Vote::kDisagree),
+          "vote");
+  };
+  auto wait_for = [&](std::int64_t votes) {
+    while (stored_votes() < votes) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  };
+  std::vector<double> live_ms;
+  double first_ms = 0;
+  int next_voter = 0;
+  {
+    // The worker as `veche serve` runs it (WorkerOptions defaults: poll 100 ms).
+    ReportWorker worker(db, clock, key);
+    auto expected = stored_votes() + 1;
+    t = Clock::now();
+    cast(next_voter++);
+    wait_for(expected);  // the first vote after a start: debounce, then a full analysis
+    first_ms = ms_since(t);
+    std::uniform_int_distribution<int> phase(0, 100);
+    for (int i = 0; i < 100; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(phase(rng)));  // any poll phase
+      ++expected;
+      cast(next_voter++);
+      const auto v0 = Clock::now();
+      wait_for(expected);
+      live_ms.push_back(ms_since(v0));
+    }
+  }
+  // The worker's own cost per vote, without the poll wait: detail::apply_queued() applies the
+  // queued vote to the LiveAnalysis, formats JSON, CSV and SVG and stores them.
+  detail::LiveReports live;
+  std::int64_t cursor = 0;
+  t = Clock::now();
+  check(
+      detail::recompute(db, clock, *id, &live[id->value()]).has_value() ? ok() : internal_error(""),
+      "live start");
+  const double start_ms = ms_since(t);
+  check(detail::apply_queued(db, clock, live, cursor).has_value() ? ok() : internal_error(""),
+        "catch up");
+  std::vector<double> apply_ms;
+  for (; next_voter < kLiveVoters; ++next_voter) {
+    cast(next_voter);
+    const auto a0 = Clock::now();
+    auto n = detail::apply_queued(db, clock, live, cursor);
+    apply_ms.push_back(ms_since(a0));
+    check(n.has_value() && *n == 1 ? ok() : internal_error("not applied"), "apply");
+  }
+  const auto l = stats(live_ms), a = stats(apply_ms);
+  std::printf(
+      "| first vote after a start (debounce 5 s, full analysis kept live) | %.0f ms | | |\n",
+      first_ms);
+  std::printf(
+      "| vote -> stored report, live (%zu, worker polls every 100 ms) | %.1f ms | %.1f ms "
+      "| %.1f ms |\n",
+      live_ms.size(), l.median, l.p99, l.max);
+  std::printf(
+      "| live update of one vote (apply, format, store; %zu) | %.2f ms | %.2f ms | %.2f "
+      "ms |\n",
+      apply_ms.size(), a.median, a.p99, a.max);
+  std::printf(
+      "| full analysis kept for live updates (LiveAnalysis::start, stored) | %.0f ms | | "
+      "|\n",
+      start_ms);
   return 0;
 }

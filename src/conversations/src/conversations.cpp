@@ -218,6 +218,11 @@ Status record_vote(store::Transaction& tx, ConversationId conversation, Statemen
       {statement.value()}));
   VECHE_TRY(tx.exec("UPDATE conversations SET version = version + 1 WHERE id = ?",
                     {conversation.value()}));
+  // Only enqueued here: the report worker applies it to the live report (report.cpp).
+  VECHE_TRY(
+      tx.exec("INSERT INTO conversation_vote_queue (conversation_id, statement_id, "
+              "participant, vote) VALUES (?, ?, ?, ?)",
+              {conversation.value(), statement.value(), participant, std::int64_t{v}}));
   return ok();
 }
 

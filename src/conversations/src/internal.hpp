@@ -1,9 +1,15 @@
 // What the service, the report and the demo share (private to src/conversations).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
+#include "veche/consensus/live.hpp"
 #include "veche/conversations/conversations.hpp"
 
 namespace veche::conversations::detail {
@@ -31,5 +37,29 @@ Status record_vote(store::Transaction& tx, ConversationId conversation, Statemen
 inline double routing_priority(double weight, std::int64_t votes) {
   return weight / static_cast<double>(votes + 1);
 }
+
+// A conversation's report kept current vote by vote between full analyses (report.cpp,
+// docs/consensus.md "Live reports").
+struct LiveReport {
+  std::optional<consensus::LiveAnalysis> analysis;
+  std::vector<std::string> texts;      // statement texts by statement index
+  std::int64_t cursor = 0;             // the last queued vote it includes
+  std::size_t updates = 0;             // votes applied since the full analysis
+  std::int64_t base_votes = 0;         // StoredReport::votes of the full analysis
+  std::int64_t base_report_votes = 0;  // its Report::votes (active statements only)
+  bool stale = false;                  // a vote it could not apply: wants a full analysis
+  core::TimePoint analysed_at;
+  std::chrono::steady_clock::time_point used;
+};
+using LiveReports = std::unordered_map<std::int64_t, LiveReport>;
+
+// The full recompute of Conversations::recompute(); when `live` is given, the analysis is
+// kept there (with the queued votes it did not read applied) for apply_queued().
+Result<StoredReport> recompute(store::Database& db, const core::Clock& clock, ConversationId id,
+                               LiveReport* live);
+// Applies the queued votes past `cursor` to the conversations in `live` and stores their
+// updated reports (one write per conversation). Returns how many votes were applied.
+Result<std::size_t> apply_queued(store::Database& db, const core::Clock& clock, LiveReports& live,
+                                 std::int64_t& cursor);
 
 }  // namespace veche::conversations::detail

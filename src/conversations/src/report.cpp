@@ -1,6 +1,8 @@
 // The report of a conversation: the votes are read in one read transaction, analysed with no
 // transaction open (it may take seconds on a large conversation), and the result is written
 // with the routing weights in one write transaction.
+// Live reports: the worker applies the queued votes to a LiveAnalysis per conversation and
+// stores the report after each batch; the full analysis starts that LiveAnalysis.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -98,16 +100,69 @@ Result<std::optional<StoredReport>> Conversations::report(ConversationId id) con
 }
 
 Result<StoredReport> Conversations::recompute(ConversationId id) {
+  return detail::recompute(db_, clock_, id, nullptr);
+}
+
+namespace detail {
+
+namespace {
+
+// The report as stored from a (full or live) analysis of `votes`.
+void format(const consensus::VoteMatrix& votes, const consensus::Report& report,
+            const std::vector<std::string>& texts, StoredReport& out) {
+  out.json = consensus::format_json(votes, report, texts);
+  out.csv = consensus::format_csv(votes, report, texts);
+  out.svg = consensus::format_svg(report);
+}
+
+struct Queued {
+  std::int64_t seq = 0, conversation = 0, statement = 0, participant = 0;
+  consensus::Vote vote = consensus::Vote::kPass;
+};
+
+std::vector<Queued> queued(const std::vector<store::Row>& rows) {
+  std::vector<Queued> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    out.push_back(
+        {r.int64(0), r.int64(1), r.int64(2), r.int64(3), static_cast<consensus::Vote>(r.int64(4))});
+  }
+  return out;
+}
+
+// Applies one queued vote; false when the analysis cannot take it (marked stale then).
+void apply(LiveReport& live, const Queued& q) {
+  if (q.seq <= live.cursor) return;
+  live.cursor = q.seq;
+  auto applied =
+      live.analysis->add_vote(std::to_string(q.participant), std::to_string(q.statement), q.vote);
+  if (applied && *applied) {
+    ++live.updates;
+  } else {
+    live.stale = true;
+  }
+}
+
+}  // namespace
+
+Result<StoredReport> recompute(store::Database& db, const core::Clock& clock, ConversationId id,
+                               LiveReport* live) {
   consensus::VoteMatrixBuilder builder;
   std::unordered_map<std::string, std::string> texts;
   consensus::AnalysisOptions options;
   options.threads = 1;  // a background job: leave the other core to the requests
   std::int64_t version = 0;
+  std::int64_t cursor = 0;  // the queued votes up to here are in the votes read
   {
-    VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(auto tx, db.begin(store::Access::kRead));
     VECHE_ASSIGN_OR_RETURN(auto row, tx->query_one("SELECT version FROM conversations WHERE id = ?",
                                                    {id.value()}, "conversation " + id.str()));
     version = row.int64(0);
+    VECHE_ASSIGN_OR_RETURN(auto last, tx->query_one("SELECT COALESCE(MAX(seq), 0) FROM "
+                                                    "conversation_vote_queue WHERE "
+                                                    "conversation_id = ?",
+                                                    {id.value()}, "queue"));
+    cursor = last.int64(0);
     VECHE_ASSIGN_OR_RETURN(auto statements,
                            tx->query("SELECT id, text FROM conversation_statements WHERE "
                                      "conversation_id = ? AND state = 'accepted'",
@@ -130,39 +185,52 @@ Result<StoredReport> Conversations::recompute(ConversationId id) {
                                                     {id.value()}));
     if (!previous.empty()) options.previous_groups = decode_labels(previous[0].text(0));
   }
-  VECHE_ASSIGN_OR_RETURN(auto matrix, builder.build());
+  VECHE_ASSIGN_OR_RETURN(auto built, builder.build());
   StoredReport out;
-  out.computed_at = clock_.now();
-  out.votes = static_cast<std::int64_t>(matrix.vote_count());
-  std::vector<double> weights(matrix.statement_count(), 1.0);
+  out.computed_at = clock.now();
+  out.votes = static_cast<std::int64_t>(built.vote_count());
+  std::vector<double> weights(built.statement_count(), 1.0);
   std::string labels;
-  auto analysis = consensus::analyse(matrix, options);
-  if (analysis) {
-    std::vector<std::string> by_index(matrix.statement_count());
+  // With `live`, the LiveAnalysis keeps the matrix; `matrix` points at whichever holds it.
+  std::optional<consensus::LiveAnalysis> started;
+  Result<consensus::Report> analysis = consensus::Report{};
+  if (live != nullptr) {
+    auto s = consensus::LiveAnalysis::start(std::move(built), options);
+    if (s) {
+      started.emplace(std::move(*s));
+    } else {
+      analysis = s.error();
+    }
+  } else {
+    analysis = consensus::analyse(built, options);
+  }
+  const consensus::VoteMatrix& matrix = started ? started->votes() : built;
+  const consensus::Report* report = started ? &started->report() : analysis ? &*analysis : nullptr;
+  std::vector<std::string> by_index(matrix.statement_count());
+  if (report != nullptr) {
     for (std::size_t s = 0; s < matrix.statement_count(); ++s) {
       if (auto it = texts.find(matrix.statement_id(s)); it != texts.end()) by_index[s] = it->second;
     }
-    out.json = consensus::format_json(matrix, *analysis, by_index);
-    out.csv = consensus::format_csv(matrix, *analysis, by_index);
-    out.svg = consensus::format_svg(*analysis);
-    weights = uncertainty(matrix, *analysis);
-    labels = encode_labels(consensus::group_labels(matrix, *analysis));
+    format(matrix, *report, by_index, out);
+    weights = uncertainty(matrix, *report);
+    labels = encode_labels(consensus::group_labels(matrix, *report));
   } else if (analysis.error().code == ErrorCode::kFailedPrecondition ||
              analysis.error().code == ErrorCode::kInvalidArgument) {
     out.problem = analysis.error().message;
   } else {
     return analysis.error();
   }
-  VECHE_TRY(store::with_write(db_, [&](store::Transaction& tx) -> Status {
+  VECHE_TRY(store::with_write(db, [&](store::Transaction& tx) -> Status {
     VECHE_TRY(tx.exec(
         "INSERT INTO conversation_reports (conversation_id, computed_at, version, votes, "
-        "report_json, report_csv, map_svg, problem, group_labels) VALUES (?, ?, ?, ?, ?, ?, ?, "
-        "?, ?) ON CONFLICT (conversation_id) DO UPDATE SET computed_at = excluded.computed_at, "
-        "version = excluded.version, votes = excluded.votes, report_json = "
-        "excluded.report_json, report_csv = excluded.report_csv, map_svg = excluded.map_svg, "
-        "problem = excluded.problem, group_labels = excluded.group_labels",
+        "report_json, report_csv, map_svg, problem, group_labels, analysed_at) VALUES (?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET computed_at = "
+        "excluded.computed_at, version = excluded.version, votes = excluded.votes, report_json "
+        "= excluded.report_json, report_csv = excluded.report_csv, map_svg = excluded.map_svg, "
+        "problem = excluded.problem, group_labels = excluded.group_labels, analysed_at = "
+        "excluded.analysed_at",
         {id.value(), core::to_unix(out.computed_at), version, out.votes, out.json, out.csv, out.svg,
-         out.problem, labels}));
+         out.problem, labels, core::to_unix(out.computed_at)}));
     for (std::size_t s = 0; s < matrix.statement_count(); ++s) {
       std::int64_t sid = 0;
       const auto& text = matrix.statement_id(s);
@@ -171,10 +239,82 @@ Result<StoredReport> Conversations::recompute(ConversationId id) {
       VECHE_TRY(
           tx.exec("UPDATE conversation_statements SET weight = ? WHERE id = ?", {weights[s], sid}));
     }
+    // The queued votes the analysis read are done with.
+    VECHE_TRY(tx.exec("DELETE FROM conversation_vote_queue WHERE conversation_id = ? AND seq <= ?",
+                      {id.value(), cursor}));
     return ok();
   }));
+  if (live != nullptr) {
+    live->analysis = std::move(started);
+    live->texts = std::move(by_index);
+    live->cursor = cursor;
+    live->updates = 0;
+    live->base_votes = out.votes;
+    live->base_report_votes =
+        live->analysis ? static_cast<std::int64_t>(live->analysis->report().votes) : 0;
+    live->stale = !live->analysis.has_value();
+    live->analysed_at = out.computed_at;
+    live->used = std::chrono::steady_clock::now();
+    if (live->analysis) {
+      // Votes queued while the analysis ran: applied now, stored with the next live update.
+      VECHE_ASSIGN_OR_RETURN(auto tx, db.begin(store::Access::kRead));
+      VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT seq, conversation_id, statement_id, "
+                                                  "participant, vote FROM "
+                                                  "conversation_vote_queue WHERE "
+                                                  "conversation_id = ? AND seq > ? ORDER BY seq",
+                                                  {id.value(), cursor}));
+      for (const auto& q : queued(rows)) apply(*live, q);
+    }
+  }
   return out;
 }
+
+Result<std::size_t> apply_queued(store::Database& db, const core::Clock& clock, LiveReports& live,
+                                 std::int64_t& cursor) {
+  std::vector<Queued> rows;
+  {
+    VECHE_ASSIGN_OR_RETURN(auto tx, db.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(auto found, tx->query("SELECT seq, conversation_id, statement_id, "
+                                                 "participant, vote FROM "
+                                                 "conversation_vote_queue WHERE seq > ? ORDER "
+                                                 "BY seq LIMIT 100000",
+                                                 {cursor}));
+    rows = queued(found);
+  }
+  std::size_t applied = 0;
+  std::vector<std::int64_t> touched;
+  for (const auto& q : rows) {
+    cursor = q.seq;
+    const auto it = live.find(q.conversation);
+    if (it == live.end() || !it->second.analysis || q.seq <= it->second.cursor) continue;
+    const auto before = it->second.updates;
+    apply(it->second, q);
+    if (it->second.updates == before) continue;
+    ++applied;
+    if (std::find(touched.begin(), touched.end(), q.conversation) == touched.end()) {
+      touched.push_back(q.conversation);
+    }
+  }
+  for (const auto conversation : touched) {
+    auto& l = live.at(conversation);
+    l.used = std::chrono::steady_clock::now();
+    StoredReport out;
+    format(l.analysis->votes(), l.analysis->report(), l.texts, out);
+    // version and analysed_at stay: the conversation is still due for a full analysis.
+    const auto votes =
+        l.base_votes + static_cast<std::int64_t>(l.analysis->report().votes) - l.base_report_votes;
+    VECHE_TRY(store::with_write(db, [&](store::Transaction& tx) -> Status {
+      VECHE_TRY(
+          tx.exec("UPDATE conversation_reports SET computed_at = ?, votes = ?, report_json = ?, "
+                  "report_csv = ?, map_svg = ?, problem = '' WHERE conversation_id = ?",
+                  {core::to_unix(clock.now()), votes, out.json, out.csv, out.svg, conversation}));
+      return ok();
+    }));
+  }
+  return applied;
+}
+
+}  // namespace detail
 
 Result<int> Conversations::recompute_due(std::chrono::seconds min_interval) {
   const auto due_before = core::to_unix(clock_.now() - min_interval);
@@ -185,7 +325,7 @@ Result<int> Conversations::recompute_due(std::chrono::seconds min_interval) {
         auto rows,
         tx->query("SELECT c.id FROM conversations c LEFT JOIN conversation_reports r ON "
                   "r.conversation_id = c.id WHERE (r.conversation_id IS NULL AND c.version > 0) "
-                  "OR (c.version > r.version AND r.computed_at <= ?) ORDER BY c.id",
+                  "OR (c.version > r.version AND r.analysed_at <= ?) ORDER BY c.id",
                   {due_before}));
     for (const auto& r : rows) due.emplace_back(r.int64(0));
   }
@@ -197,9 +337,19 @@ Result<int> Conversations::recompute_due(std::chrono::seconds min_interval) {
   return done;
 }
 
+struct ReportWorker::Live {
+  detail::LiveReports reports;
+  std::int64_t cursor = 0;  // the last queued vote seen
+};
+
 ReportWorker::ReportWorker(store::Database& db, const core::Clock& clock,
                            const crypto::SecretBytes& key, WorkerOptions options)
-    : service_(db, clock, key), options_(options), thread_([this] { run(); }) {}
+    : db_(db),
+      clock_(clock),
+      service_(db, clock, key),
+      options_(options),
+      live_(std::make_unique<Live>()),
+      thread_([this] { run(); }) {}
 
 ReportWorker::~ReportWorker() {
   {
@@ -210,16 +360,63 @@ ReportWorker::~ReportWorker() {
   thread_.join();
 }
 
+Status ReportWorker::tick() {
+  auto& reports = live_->reports;
+  VECHE_ASSIGN_OR_RETURN(auto applied, detail::apply_queued(db_, clock_, reports, live_->cursor));
+  if (applied > 0) spdlog::debug("conversation reports: {} votes applied live", applied);
+
+  // Full recomputes: conversations changed since their last full analysis that have no usable
+  // live analysis, or whose live analysis has taken many votes or is old.
+  const auto now = clock_.now();
+  std::vector<ConversationId> due;
+  {
+    VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(auto rows,
+                           tx->query("SELECT c.id, r.analysed_at FROM conversations c LEFT JOIN "
+                                     "conversation_reports r ON r.conversation_id = c.id WHERE "
+                                     "(r.conversation_id IS NULL AND c.version > 0) OR c.version > "
+                                     "r.version ORDER BY c.id",
+                                     {}));
+    for (const auto& r : rows) {
+      const auto analysed = r.opt_int64(1);
+      if (analysed && core::from_unix(*analysed) > now - options_.min_interval) continue;
+      const auto it = reports.find(r.int64(0));
+      const bool live = it != reports.end() && it->second.analysis && !it->second.stale;
+      if (live && it->second.updates < options_.full_after_votes &&
+          it->second.analysed_at > now - options_.full_interval) {
+        continue;
+      }
+      due.emplace_back(r.int64(0));
+    }
+  }
+  for (const auto id : due) {
+    auto& entry = reports[id.value()];
+    auto done = detail::recompute(db_, clock_, id, &entry);
+    if (!done) {
+      reports.erase(id.value());
+      return done.error();
+    }
+  }
+
+  // Memory: live analyses idle too long, then the least recently used beyond max_live.
+  const auto steady = std::chrono::steady_clock::now();
+  std::erase_if(reports, [&](const auto& e) {
+    return !e.second.analysis || steady - e.second.used > options_.idle;
+  });
+  while (reports.size() > options_.max_live) {
+    auto oldest = std::min_element(
+        reports.begin(), reports.end(),
+        [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+    reports.erase(oldest);
+  }
+  return ok();
+}
+
 void ReportWorker::run() {
   std::unique_lock lock(mu_);
   while (!stop_) {
     lock.unlock();
-    auto done = service_.recompute_due(options_.min_interval);
-    if (!done) {
-      spdlog::warn("conversation reports: {}", done.error().message);
-    } else if (*done > 0) {
-      spdlog::debug("conversation reports: recomputed {}", *done);
-    }
+    if (auto done = tick(); !done) spdlog::warn("conversation reports: {}", done.error().message);
     lock.lock();
     wake_.wait_for(lock, options_.poll, [this] { return stop_; });
   }

@@ -1,7 +1,7 @@
 // Consensus conversations: a question, seed statements, an audience and a close date; votes
 // agree / disagree / pass on one statement at a time; statements added by participants and
-// moderated before others see them; the report computed by `consensus::analyse` off the
-// request path (report.hpp).
+// moderated before others see them; the report computed off the request path, vote by vote and
+// in full (report_worker.hpp).
 //
 // Privacy: a participant is a number within one conversation. The number is found through a
 // BLAKE2b hash of (conversation, account) keyed with the data key; votes and submitted
@@ -171,8 +171,9 @@ class Conversations {
   // Recomputes the report of one conversation now and stores it (the analysis runs outside
   // any transaction). Groups keep their labels from the previous report.
   Result<StoredReport> recompute(ConversationId id);
-  // Recomputes every conversation whose votes or statements changed since its report and
-  // whose report is at least `min_interval` old. Returns how many were recomputed.
+  // Recomputes every conversation whose votes or statements changed since its last full
+  // analysis and whose last full analysis is at least `min_interval` old (live updates in
+  // between do not count). Returns how many were recomputed.
   Result<int> recompute_due(std::chrono::seconds min_interval);
 
  private:

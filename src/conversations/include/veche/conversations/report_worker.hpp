@@ -1,10 +1,17 @@
-// The thread that keeps conversation reports fresh, off the request path: it wakes every
-// `poll` and recomputes the conversations whose votes changed, each at most once per
-// `min_interval` (a debounce: a burst of votes costs one recompute).
+// The thread that keeps conversation reports fresh, off the request path (a vote request only
+// enqueues). It wakes every `poll`, applies the votes queued since to the conversation's
+// consensus::LiveAnalysis and stores the updated report (docs/consensus.md, "Live reports").
+// A full recompute, the source of truth, runs when a conversation has no live analysis yet,
+// when one could not take a vote (a new statement), after `full_after_votes` live updates or
+// `full_interval`; each conversation at most once per `min_interval`. Live analyses are
+// dropped after `idle` without votes and beyond `max_live` (least recently used first).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -13,8 +20,12 @@
 namespace veche::conversations {
 
 struct WorkerOptions {
-  std::chrono::milliseconds poll{1000};
+  std::chrono::milliseconds poll{100};
   std::chrono::seconds min_interval{5};
+  std::chrono::seconds full_interval{60};
+  std::size_t full_after_votes = 1000;
+  std::size_t max_live = 8;
+  std::chrono::seconds idle{1800};
 };
 
 class ReportWorker {
@@ -28,13 +39,18 @@ class ReportWorker {
   ReportWorker& operator=(const ReportWorker&) = delete;
 
  private:
+  struct Live;
   void run();
+  Status tick();
 
+  store::Database& db_;
+  const core::Clock& clock_;
   Conversations service_;
   const WorkerOptions options_;
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;  // GUARDED_BY(mu_)
+  bool stop_ = false;           // GUARDED_BY(mu_)
+  std::unique_ptr<Live> live_;  // the worker thread's only
   std::thread thread_;
 };
 
