@@ -119,17 +119,6 @@ Status require_open(const Conversation& c) {
   return ok();
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out.push_back('"');
-    out.push_back(ch);
-  }
-  out.push_back('"');
-  return out;
-}
-
 }  // namespace
 
 namespace detail {
@@ -582,7 +571,7 @@ Result<std::string> Conversations::export_votes(ConversationId id) const {
 Result<std::string> Conversations::export_statements(ConversationId id) const {
   VECHE_ASSIGN_OR_RETURN(auto list, statements(id));
   std::string out = "comment-id,comment-body\n";
-  for (const auto& s : list) out += fmt::format("{},{}\n", s.id.value(), csv_field(s.text));
+  for (const auto& s : list) out += fmt::format("{},{}\n", s.id.value(), core::csv_field(s.text));
   return out;
 }
 
