@@ -59,6 +59,7 @@ test('a moderator opens and closes a priority round; a delegate opens a consulta
 
   await mila.goto(url + roundPath);
   await mila.locator('#close-round button').click();
+  await mila.waitForURL(/done=closed/);
   await mila.goto(url + roundPath);
   const ranking = await mila.locator('#ranking').textContent();
   assert.ok(ranking.length > 0);
