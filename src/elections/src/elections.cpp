@@ -213,6 +213,13 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
         if (state.phase() != record::Phase::kOpen) {
           return failed_precondition("Voting is not open.");
         }
+        const auto tracker = record::tracker_of(ballot_json);
+        const auto tracker_hex = crypto::to_hex(tracker);
+        if (const auto it = state.trackers().find(tracker_hex); it != state.trackers().end()) {
+          // The same ballot again (a retry after a lost answer): already recorded, not again.
+          receipt = Receipt{tracker_hex, record::short_tracker(tracker), it->second, true};
+          return ok();
+        }
         const auto& qs = state.setup().questions;
         auto ballot = record::parse_ballot(payload, qs);
         if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
@@ -229,7 +236,6 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
         e.type = "ballot";
         e.payload = std::string(ballot_json);
         e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
-        const auto tracker = record::tracker_of(e.payload);
         record::PreparedBallot prepared{std::move(*ballot), verdict, tracker, true};
         if (auto st = state.apply_ballot(e, prepared); !st) {
           c->valid = false;  // a refused event leaves the state unusable: reload next time
@@ -237,7 +243,7 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
         }
         c->valid = false;  // until the commit succeeds
         VECHE_TRY(insert_event(tx, id, e));
-        receipt = Receipt{crypto::to_hex(tracker), record::short_tracker(tracker), e.seq};
+        receipt = Receipt{tracker_hex, record::short_tracker(tracker), e.seq, false};
         return ok();
       },
       store::Durability::kFull, 1));

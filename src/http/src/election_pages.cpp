@@ -225,8 +225,9 @@ void Site::Impl::add_elections() {
                if (!receipt) return error(req, receipt.error());
                return json(boost::json::object{{"tracker", receipt->tracker},
                                                {"short_tracker", receipt->short_tracker},
-                                               {"seq", receipt->seq}},
-                           201);
+                                               {"seq", receipt->seq},
+                                               {"already_cast", receipt->already_cast}},
+                           receipt->already_cast ? 200 : 201);
              });
 }
 

@@ -43,6 +43,7 @@ struct Receipt {
   std::string tracker;        // hex
   std::string short_tracker;  // for people
   std::uint64_t seq = 0;
+  bool already_cast = false;  // this very ballot was on the board already (a retry)
 };
 
 struct BoardBallot {
@@ -68,7 +69,9 @@ class Elections {
   Result<std::string> record(ElectionId id);
   // Checks a ballot payload (canonical JSON, §11) exactly like `veche vote --ballot-file` and
   // appends it with full durability before returning. kInvalidArgument says what is wrong,
-  // kFailedPrecondition when voting is not open, kNotFound for no such election.
+  // kFailedPrecondition when voting is not open, kNotFound for no such election. The same
+  // ballot sent again (same bytes, same tracker) is not appended twice: its first receipt is
+  // returned with already_cast set.
   Result<Receipt> cast(ElectionId id, std::string_view ballot_json);
   // Ballots on the board, in order; those whose tracker (hex, or the short form without
   // spaces/dashes) starts with `prefix` when it is not empty. At most `limit`.
