@@ -161,19 +161,33 @@ TEST_P(ElectionsTest, BadBallotsAreRefusedPreciselyAndChangeNothing) {
   EXPECT_EQ(service_->get(id)->ballots, 2U);
 }
 
-TEST_P(ElectionsTest, VotingMustBeOpenAndTheBoardMustCheck) {
+TEST_P(ElectionsTest, ABoardClosedOfflineIsImportedOnTopAndVotingStops) {
   const ElectionId id = import();
-  const std::string b = ballot(0);
+  election_->cast(0, election_->plain_for(0));  // on the offline board only
   election_->close();
   const std::string closed_text = election_->board().serialize();
-  // Another database with the closed board.
-  auto closed_id = service_->import_board(closed_text);
-  EXPECT_EQ(closed_id.error().code, ErrorCode::kAlreadyExists);  // one election, one board
   std::string bad = closed_text;
   bad[bad.size() / 2] = bad[bad.size() / 2] == 'a' ? 'b' : 'a';
   EXPECT_FALSE(service_->import_board(bad));
   EXPECT_FALSE(service_->import_board(""));
-  ASSERT_TRUE(service_->cast(id, b));
+  ASSERT_EQ(service_->import_board(closed_text).value(), id);
+  EXPECT_EQ(service_->record(id).value(), closed_text);
+  EXPECT_EQ(service_->get(id)->phase, "closed");
+  EXPECT_EQ(service_->get(id)->ballots, 1U);
+  auto late = service_->cast(id, ballot(1));
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(service_->import_board(closed_text).error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_P(ElectionsTest, ABoardThatDiffersFromTheSitesIsNotImportedOnTop) {
+  const ElectionId id = import();
+  ASSERT_TRUE(service_->cast(id, ballot(1)));  // on the site only
+  election_->cast(0, election_->plain_for(0));  // on the offline board only
+  election_->close();
+  EXPECT_EQ(service_->import_board(election_->board().serialize()).error().code,
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(service_->get(id)->phase, "open");
 }
 
 TEST_P(ElectionsTest, StoredEventsCannotBeChangedOrDeleted) {

@@ -105,6 +105,29 @@ Result<ElectionId> Elections::import_board(std::string_view board_text) {
   VECHE_TRY(store::with_write(
       db_,
       [&](store::Transaction& tx) -> Status {
+        VECHE_ASSIGN_OR_RETURN(auto here, tx.query("SELECT id FROM elections WHERE election_id = ?",
+                                                   {setup.election_id}));
+        if (!here.empty()) {
+          // The same election again: only a longer board whose start is the stored board (for
+          // instance closed and tallied offline) adds its new events.
+          id = here[0].int64(0);
+          VECHE_ASSIGN_OR_RETURN(auto stored, load_events(tx, id));
+          if (stored.size() >= events.size()) {
+            return already_exists("This election is on the site already, with every event of "
+                                  "this board.");
+          }
+          for (std::size_t i = 0; i < stored.size(); ++i) {
+            if (stored[i].hash != events[i].hash) {
+              return failed_precondition("This board differs from the site's at event " +
+                                         std::to_string(i) +
+                                         ": download the record again and start from it.");
+            }
+          }
+          for (std::size_t i = stored.size(); i < events.size(); ++i) {
+            VECHE_TRY(insert_event(tx, id, events[i]));
+          }
+          return ok();
+        }
         VECHE_ASSIGN_OR_RETURN(
             id, tx.insert("INSERT INTO elections (election_id, title, imported_at) "
                           "VALUES (?, ?, ?) RETURNING id",

@@ -59,8 +59,10 @@ class Elections {
   Elections(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {}
 
   // Puts a board (the text of board.jsonl) on the site after checking every event, ballot
-  // proofs included. kAlreadyExists when that election is here already; kInvalidArgument
-  // naming the first bad event.
+  // proofs included; kInvalidArgument naming the first bad event. The same election again
+  // adds the events beyond the stored ones when the stored board is the start of this one
+  // (closed and tallied offline), kFailedPrecondition when they differ, kAlreadyExists when it
+  // brings nothing new.
   Result<ElectionId> import_board(std::string_view board_text);
   // Newest first.
   Result<std::vector<Summary>> list();
