@@ -237,7 +237,8 @@ void add_election_command(CLI::App& app, const GlobalOptions& global) {
   import->add_option("--board", opts->board, "Board folder")->required();
   import->add_option("--db", opts->db,
                      "SQLite file or postgresql:// URL (default: config, then veche.db)");
-  import->callback([opts, &global] { run_import(*opts, global); });
-}
+  import->callback([opts, &global] { run_import(*opts, global);
+});
+}  // namespace veche::app
 
 }  // namespace veche::app

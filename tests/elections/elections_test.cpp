@@ -36,8 +36,8 @@ class ElectionsTest : public ::testing::TestWithParam<store::Backend> {
       ASSERT_TRUE(a) << a.error().message;
       auto tx = (*a)->begin(store::Access::kWrite);
       ASSERT_TRUE(tx);
-      ASSERT_TRUE((*tx)->exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " +
-                              schema));
+      ASSERT_TRUE(
+          (*tx)->exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema));
       ASSERT_TRUE((*tx)->commit());
       location = admin + (admin.find('?') == std::string::npos ? "?" : "&") +
                  "options=-csearch_path%3D" + schema;
@@ -182,7 +182,7 @@ TEST_P(ElectionsTest, ABoardClosedOfflineIsImportedOnTopAndVotingStops) {
 
 TEST_P(ElectionsTest, ABoardThatDiffersFromTheSitesIsNotImportedOnTop) {
   const ElectionId id = import();
-  ASSERT_TRUE(service_->cast(id, ballot(1)));  // on the site only
+  ASSERT_TRUE(service_->cast(id, ballot(1)));   // on the site only
   election_->cast(0, election_->plain_for(0));  // on the offline board only
   election_->close();
   EXPECT_EQ(service_->import_board(election_->board().serialize()).error().code,

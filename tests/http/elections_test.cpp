@@ -83,12 +83,12 @@ TEST_F(ElectionsSiteTest, BadBallotsGetAPrecise400AndChangeNothing) {
   std::string forged = good;
   const auto sig = forged.rfind("\"sig\":\"") + 7;
   forged[sig] = forged[sig] == '0' ? '1' : '0';
-  for (const auto& [body, needle] : std::vector<std::pair<std::string, std::string>>{
-           {"", "not a JSON object"},
-           {"[1,2]", "not a JSON object"},
-           {good + " ", "canonical"},
-           {R"({"election":"x"})", "Bad ballot"},
-           {forged, "Bad ballot"}}) {
+  for (const auto& [body, needle] :
+       std::vector<std::pair<std::string, std::string>>{{"", "not a JSON object"},
+                                                        {"[1,2]", "not a JSON object"},
+                                                        {good + " ", "canonical"},
+                                                        {R"({"election":"x"})", "Bad ballot"},
+                                                        {forged, "Bad ballot"}}) {
     auto r = cast(body);
     EXPECT_EQ(r.status, 400) << body.substr(0, 40) << ": " << r.body;
     EXPECT_NE(r.body.find(needle), std::string::npos) << r.body;

@@ -58,9 +58,9 @@ TEST_F(ElectionsOverHttp, ImportCastOverHttpFindTallyAndVerify) {
          R"("questions":[{"id":"council","kind":"approval","choices":["Anna","Boris","Vera"],)"
          R"("min":0,"max":2,"blank":true}],)"
          R"("trustees":[{"name":"Faction A","key":")"
-      << t[0] << R"("},{"name":"Faction B","key":")" << t[1]
-      << R"("},{"name":"Faction C","key":")" << t[2]
-      << R"("}],"threshold":2,"registrars":[{"name":"Registrar","key":")" << reg << R"("}]})";
+      << t[0] << R"("},{"name":"Faction B","key":")" << t[1] << R"("},{"name":"Faction C","key":")"
+      << t[2] << R"("}],"threshold":2,"registrars":[{"name":"Registrar","key":")" << reg
+      << R"("}]})";
   veche("election create --board board --spec spec.json --admin-key admin.key");
   for (int round = 0; round < 3; ++round) {
     for (const char* k : {"t1.key", "t2.key", "t3.key"}) {

@@ -31,19 +31,19 @@ Status insert_event(store::Transaction& tx, ElectionId id, const record::Event& 
     tracker = crypto::to_hex(t);
     short_tracker = record::short_tracker(t);
   }
-  VECHE_TRY(tx.exec(
-      "INSERT INTO election_events (election, seq, prev, type, payload, hash, tracker, "
-      "short_tracker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {id, static_cast<std::int64_t>(e.seq), crypto::to_hex(e.prev), e.type, e.payload,
-       crypto::to_hex(e.hash), tracker, short_tracker}));
+  VECHE_TRY(
+      tx.exec("INSERT INTO election_events (election, seq, prev, type, payload, hash, tracker, "
+              "short_tracker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {id, static_cast<std::int64_t>(e.seq), crypto::to_hex(e.prev), e.type, e.payload,
+               crypto::to_hex(e.hash), tracker, short_tracker}));
   return ok();
 }
 
 Result<std::vector<record::Event>> load_events(store::Transaction& tx, ElectionId id) {
-  VECHE_ASSIGN_OR_RETURN(
-      auto rows, tx.query("SELECT seq, prev, type, payload, hash FROM election_events "
-                          "WHERE election = ? ORDER BY seq",
-                          {id}));
+  VECHE_ASSIGN_OR_RETURN(auto rows,
+                         tx.query("SELECT seq, prev, type, payload, hash FROM election_events "
+                                  "WHERE election = ? ORDER BY seq",
+                                  {id}));
   std::vector<record::Event> events;
   events.reserve(rows.size());
   for (const auto& r : rows) {
@@ -98,7 +98,8 @@ Result<ElectionId> Elections::import_board(std::string_view board_text) {
     return invalid_argument("the board is not in canonical form (protocol.md §10.1)");
   }
   auto out = record::replay(events, false);
-  if (!out.status) return invalid_argument("the board does not check: " + out.status.error().message);
+  if (!out.status)
+    return invalid_argument("the board does not check: " + out.status.error().message);
   if (!out.state.has_setup()) return invalid_argument("the board has no setup event");
   const auto& setup = out.state.setup();
   ElectionId id = 0;
@@ -113,8 +114,9 @@ Result<ElectionId> Elections::import_board(std::string_view board_text) {
           id = here[0].int64(0);
           VECHE_ASSIGN_OR_RETURN(auto stored, load_events(tx, id));
           if (stored.size() >= events.size()) {
-            return already_exists("This election is on the site already, with every event of "
-                                  "this board.");
+            return already_exists(
+                "This election is on the site already, with every event of "
+                "this board.");
           }
           for (std::size_t i = 0; i < stored.size(); ++i) {
             if (stored[i].hash != events[i].hash) {
@@ -250,8 +252,8 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
         if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
           return invalid_argument("Bad ballot: its credential is not on this election's list.");
         }
-        auto verdict = record::verify_ballot(*ballot, payload, qs, state.joint_key(),
-                                             state.fingerprint());
+        auto verdict =
+            record::verify_ballot(*ballot, payload, qs, state.joint_key(), state.fingerprint());
         if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
         record::Event e;
         e.seq = state.events();

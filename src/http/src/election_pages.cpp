@@ -15,7 +15,7 @@ namespace veche::http {
 namespace {
 
 constexpr std::string_view kNoElection = "There is no such election.";
-constexpr std::size_t kBoardPage = 500;      // ballots listed on /elections/{id}/board
+constexpr std::size_t kBoardPage = 500;  // ballots listed on /elections/{id}/board
 constexpr std::size_t kMaxBallotBytes = 1u << 20;
 
 Response json(const boost::json::value& v, int status = 200) {
@@ -33,8 +33,8 @@ std::optional<elections::ElectionId> election_param(const Request& req) {
 }
 
 boost::json::object summary_json(const elections::Summary& s, bool full) {
-  boost::json::object o{{"id", s.id},          {"election_id", s.election_id},
-                        {"title", s.title},    {"phase", s.phase},
+  boost::json::object o{{"id", s.id},           {"election_id", s.election_id},
+                        {"title", s.title},     {"phase", s.phase},
                         {"ballots", s.ballots}, {"fingerprint", s.fingerprint}};
   if (!full) return o;
   boost::json::array questions;
@@ -207,28 +207,28 @@ void Site::Impl::add_elections() {
     return json(boost::json::object{{"ballots", std::move(out)}});
   });
 
-  router.add(Method::kPost, "/api/v1/elections/{id}/ballots",
-             [this, service, election_budget, credential_budget](Request& req) {
-               const auto id = election_param(req);
-               if (!id) return error(req, 404, kNoElection);
-               if (req.body.size() > kMaxBallotBytes) {
-                 return error(req, 413, "The ballot is too large.");
-               }
-               const auto now = clock.now();
-               if (!election_budget->allow(std::to_string(*id), now) ||
-                   !credential_budget->allow(std::to_string(*id) + "/" + credential_of(req.body),
-                                             now)) {
-                 return error(req, 429, "Too many ballots at once. Please try again in a minute.")
-                     .header("Retry-After", "60");
-               }
-               auto receipt = service->cast(*id, req.body);
-               if (!receipt) return error(req, receipt.error());
-               return json(boost::json::object{{"tracker", receipt->tracker},
-                                               {"short_tracker", receipt->short_tracker},
-                                               {"seq", receipt->seq},
-                                               {"already_cast", receipt->already_cast}},
-                           receipt->already_cast ? 200 : 201);
-             });
+  router.add(
+      Method::kPost, "/api/v1/elections/{id}/ballots",
+      [this, service, election_budget, credential_budget](Request& req) {
+        const auto id = election_param(req);
+        if (!id) return error(req, 404, kNoElection);
+        if (req.body.size() > kMaxBallotBytes) {
+          return error(req, 413, "The ballot is too large.");
+        }
+        const auto now = clock.now();
+        if (!election_budget->allow(std::to_string(*id), now) ||
+            !credential_budget->allow(std::to_string(*id) + "/" + credential_of(req.body), now)) {
+          return error(req, 429, "Too many ballots at once. Please try again in a minute.")
+              .header("Retry-After", "60");
+        }
+        auto receipt = service->cast(*id, req.body);
+        if (!receipt) return error(req, receipt.error());
+        return json(boost::json::object{{"tracker", receipt->tracker},
+                                        {"short_tracker", receipt->short_tracker},
+                                        {"seq", receipt->seq},
+                                        {"already_cast", receipt->already_cast}},
+                    receipt->already_cast ? 200 : 201);
+      });
 }
 
 }  // namespace veche::http

@@ -32,8 +32,8 @@ struct Summary {
   std::vector<record::Question> questions;
   std::vector<std::string> trustees;
   std::uint32_t threshold = 0;
-  std::string fingerprint;  // hex, once voting has opened
-  std::string phase;        // "setup", "open", "closed", "done"
+  std::string fingerprint;    // hex, once voting has opened
+  std::string phase;          // "setup", "open", "closed", "done"
   std::uint64_t ballots = 0;  // ballot events on the board (revotes included)
   std::uint64_t events = 0;
   std::int64_t imported_at = 0;
