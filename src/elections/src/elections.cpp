@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <optional>
 
 #include "veche/crypto/bytes.hpp"
 #include "veche/record/ballot.hpp"
@@ -223,7 +224,37 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
     return invalid_argument("The ballot is not in canonical form (protocol.md §10.2).");
   }
   const auto& payload = parsed.as_object();
+  const auto tracker = record::tracker_of(ballot_json);
+  const auto tracker_hex = crypto::to_hex(tracker);
   auto c = cached(id);
+  // The proofs depend only on parameters fixed once voting is open: they are checked outside
+  // the election's lock, so several ballots are verified at once. An unknown credential is
+  // refused before any proof is checked.
+  std::optional<record::PreparedBallot> prepared;
+  {
+    std::unique_lock lock(c->mu);
+    if (c->valid && c->state.phase() == record::Phase::kOpen &&
+        !c->state.trackers().contains(tracker_hex)) {
+      const auto questions = c->state.setup().questions;
+      auto ballot = record::parse_ballot(payload, questions);
+      if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
+      const auto& creds = c->state.credentials();
+      if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
+        return invalid_argument("Bad ballot: its credential is not on this election's list.");
+      }
+      if (!c->key) {
+        auto made = crypto::PublicKey::make(c->state.joint_key().point());
+        if (!made) return made.error();
+        c->key = std::make_shared<const crypto::PublicKey>(std::move(*made));
+      }
+      const auto key = c->key;  // fixed once voting is open; outlives a reload of the state
+      const auto fingerprint = c->state.fingerprint();
+      lock.unlock();
+      auto verdict = record::verify_ballot(*ballot, payload, questions, *key, fingerprint);
+      if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
+      prepared = record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
+    }
+  }
   std::lock_guard lock(c->mu);
   Receipt receipt;
   VECHE_TRY(store::with_write(
@@ -238,31 +269,31 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
         if (state.phase() != record::Phase::kOpen) {
           return failed_precondition("Voting is not open.");
         }
-        const auto tracker = record::tracker_of(ballot_json);
-        const auto tracker_hex = crypto::to_hex(tracker);
         if (const auto it = state.trackers().find(tracker_hex); it != state.trackers().end()) {
           // The same ballot again (a retry after a lost answer): already recorded, not again.
           receipt = Receipt{tracker_hex, record::short_tracker(tracker), it->second, true};
           return ok();
         }
-        const auto& qs = state.setup().questions;
-        auto ballot = record::parse_ballot(payload, qs);
-        if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
-        const auto& creds = state.credentials();
-        if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
-          return invalid_argument("Bad ballot: its credential is not on this election's list.");
+        if (!prepared) {  // the state was reloaded: check everything here
+          const auto& qs = state.setup().questions;
+          auto ballot = record::parse_ballot(payload, qs);
+          if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
+          const auto& creds = state.credentials();
+          if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
+            return invalid_argument("Bad ballot: its credential is not on this election's list.");
+          }
+          auto verdict =
+              record::verify_ballot(*ballot, payload, qs, state.joint_key(), state.fingerprint());
+          if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
+          prepared = record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
         }
-        auto verdict =
-            record::verify_ballot(*ballot, payload, qs, state.joint_key(), state.fingerprint());
-        if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
         record::Event e;
         e.seq = state.events();
         e.prev = state.head();
         e.type = "ballot";
         e.payload = std::string(ballot_json);
         e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
-        record::PreparedBallot prepared{std::move(*ballot), verdict, tracker, true};
-        if (auto st = state.apply_ballot(e, prepared); !st) {
+        if (auto st = state.apply_ballot(e, *prepared); !st) {
           c->valid = false;  // a refused event leaves the state unusable: reload next time
           return invalid_argument("Refused: " + st.error().message);
         }

@@ -85,6 +85,7 @@ class Elections {
     std::mutex mu;  // one writer per election; guards state
     record::ElectionState state;
     bool valid = false;
+    std::shared_ptr<const crypto::PublicKey> key;  // the joint key, once voting is open
   };
   std::shared_ptr<Cached> cached(ElectionId id);
   // Rebuilds `c.state` from the stored events (ballot proofs trusted: checked on append).
