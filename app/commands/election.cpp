@@ -11,6 +11,8 @@
 
 #include "commands/commands.hpp"
 #include "commands/election_board.hpp"
+#include "commands/setup.hpp"
+#include "veche/elections/elections.hpp"
 #include "veche/record/trustee.hpp"
 #include "veche/record/verify.hpp"
 
@@ -25,6 +27,7 @@ struct ElectionOptions {
   std::string admin_key;
   std::string spec;
   std::string out;
+  std::string db;
 };
 
 // Rebuilds the spec in the canonical key order of the setup event, with defaults for optional
@@ -179,6 +182,16 @@ void run_record(const ElectionOptions& o, const GlobalOptions& g) {
               o.out.c_str(), text.size());
 }
 
+// Puts a board folder's election on the site (docs/elections.md): every event is checked first.
+void run_import(const ElectionOptions& o, const GlobalOptions& global) {
+  init_crypto();
+  const std::string text = must(read_file(board_file(o.board)));
+  auto context = must(open_registry(global, o.db));
+  ::veche::elections::Elections service(*context->db, context->clock);
+  const auto id = must(service.import_board(text));
+  std::printf("election imported: /elections/%lld\n", static_cast<long long>(id));
+}
+
 }  // namespace
 
 void add_election_command(CLI::App& app, const GlobalOptions& global) {
@@ -219,6 +232,13 @@ void add_election_command(CLI::App& app, const GlobalOptions& global) {
   rec->add_option("--board", opts->board, "Board folder")->required();
   rec->add_option("--out", opts->out, "Record file to write")->required();
   rec->callback([opts, &global] { run_record(*opts, global); });
-}
+
+  auto* import = cmd->add_subcommand("import", "Put a board folder's election on the site");
+  import->add_option("--board", opts->board, "Board folder")->required();
+  import->add_option("--db", opts->db,
+                     "SQLite file or postgresql:// URL (default: config, then veche.db)");
+  import->callback([opts, &global] { run_import(*opts, global);
+});
+}  // namespace veche::app
 
 }  // namespace veche::app

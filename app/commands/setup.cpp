@@ -11,6 +11,7 @@
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
+#include "veche/elections/elections.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
 
@@ -43,6 +44,7 @@ Result<std::unique_ptr<store::Database>> open_database(const std::string& locati
   for (const auto& m : decisions::migrations()) all.push_back(m);
   for (const auto& m : campaigns::migrations()) all.push_back(m);
   for (const auto& m : conversations::migrations()) all.push_back(m);
+  for (const auto& m : elections::migrations()) all.push_back(m);
   VECHE_TRY(store::migrate(*db, all));
   return db;
 }

@@ -116,6 +116,16 @@ const std::map<std::string, Access>& table() {
       {"GET /api/v1/decisions", Access::kPublic},
       // Agenda: reading is public; every write needs an account (all test principals are
       // constituents; moderation actions check the moderator role, bad input is 400).
+      {"GET /elections", Access::kPublic},
+      {"GET /elections/{id}", Access::kPublic},
+      {"GET /elections/{id}/board", Access::kPublic},
+      {"GET /elections/{id}/verify", Access::kPublic},
+      {"GET /elections/{id}/record", Access::kPublic},
+      {"GET /api/v1/elections", Access::kPublic},
+      {"GET /api/v1/elections/{id}", Access::kPublic},
+      {"GET /api/v1/elections/{id}/ballots", Access::kPublic},
+      // No login: the credential's signature is the authorization (docs/elections.md).
+      {"POST /api/v1/elections/{id}/ballots", Access::kFlow},
       {"GET /agenda", Access::kPublic},
       {"GET /agenda/new", Access::kAccount},
       {"POST /agenda/new", Access::kAccount},

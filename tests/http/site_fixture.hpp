@@ -17,6 +17,7 @@
 #include "veche/crypto/otp.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
+#include "veche/elections/elections.hpp"
 #include "veche/http/site.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
@@ -46,6 +47,7 @@ class SiteFixture : public ::testing::Test {
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(store::migrate(*db_, campaigns::migrations()));
     ASSERT_TRUE(store::migrate(*db_, conversations::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, elections::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;
     o.web_root = VECHE_SOURCE_DIR "/web";

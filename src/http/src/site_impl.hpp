@@ -84,6 +84,7 @@ struct Site::Impl {
   void add_campaigns();     // campaign_pages.cpp: /campaigns, /petitions, /track-record and API
   // conversation_pages.cpp: /conversations/... and /api/v1/conversations/...
   void add_conversations();
+  void add_elections();  // election_pages.cpp: /elections/... and /api/v1/elections/...
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
 };

@@ -1,0 +1,333 @@
+#include "veche/elections/elections.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <optional>
+
+#include "veche/crypto/bytes.hpp"
+#include "veche/record/ballot.hpp"
+#include "veche/record/board.hpp"
+
+namespace veche::elections {
+namespace {
+
+constexpr std::string_view kNoElection = "There is no such election.";
+
+Result<record::Event> event_of(const store::Row& r) {
+  record::Event e;
+  e.seq = static_cast<std::uint64_t>(r.int64(0));
+  VECHE_ASSIGN_OR_RETURN(e.prev, crypto::from_hex_fixed<32>(r.text(1)));
+  e.type = r.text(2);
+  e.payload = r.text(3);
+  VECHE_ASSIGN_OR_RETURN(e.hash, crypto::from_hex_fixed<32>(r.text(4)));
+  return e;
+}
+
+Status insert_event(store::Transaction& tx, ElectionId id, const record::Event& e) {
+  store::Value tracker = nullptr;
+  store::Value short_tracker = nullptr;
+  if (e.type == "ballot") {
+    const auto t = record::tracker_of(e.payload);
+    tracker = crypto::to_hex(t);
+    short_tracker = record::short_tracker(t);
+  }
+  VECHE_TRY(
+      tx.exec("INSERT INTO election_events (election, seq, prev, type, payload, hash, tracker, "
+              "short_tracker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {id, static_cast<std::int64_t>(e.seq), crypto::to_hex(e.prev), e.type, e.payload,
+               crypto::to_hex(e.hash), tracker, short_tracker}));
+  return ok();
+}
+
+Result<std::vector<record::Event>> load_events(store::Transaction& tx, ElectionId id) {
+  VECHE_ASSIGN_OR_RETURN(auto rows,
+                         tx.query("SELECT seq, prev, type, payload, hash FROM election_events "
+                                  "WHERE election = ? ORDER BY seq",
+                                  {id}));
+  std::vector<record::Event> events;
+  events.reserve(rows.size());
+  for (const auto& r : rows) {
+    VECHE_ASSIGN_OR_RETURN(auto e, event_of(r));
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+Result<std::int64_t> event_count(store::Transaction& tx, ElectionId id) {
+  VECHE_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT COUNT(*) FROM election_events "
+                                             "WHERE election = ?",
+                                             {id}));
+  return rows.at(0).int64(0);
+}
+
+// Tracker search: hex (lowercase) for full trackers, base32 (uppercase) for the short form.
+Result<std::string> normalize_prefix(std::string_view prefix) {
+  std::string out;
+  for (const char c : prefix) {
+    if (c == ' ' || c == '-') continue;
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
+      return invalid_argument("A tracker holds only letters and digits.");
+    }
+    out.push_back(c);
+  }
+  if (out.size() > 64) return invalid_argument("A tracker has at most 64 characters.");
+  return out;
+}
+
+}  // namespace
+
+const char* phase_name(record::Phase p) {
+  switch (p) {
+    case record::Phase::kEmpty:
+    case record::Phase::kSetup:
+      return "setup";
+    case record::Phase::kOpen:
+      return "open";
+    case record::Phase::kClosed:
+      return "closed";
+    case record::Phase::kDone:
+      return "done";
+  }
+  return "setup";
+}
+
+Result<ElectionId> Elections::import_board(std::string_view board_text) {
+  VECHE_ASSIGN_OR_RETURN(auto events, record::parse_board(board_text));
+  if (events.empty()) return invalid_argument("the board is empty");
+  if (record::Board(events).serialize() != board_text) {
+    return invalid_argument("the board is not in canonical form (protocol.md §10.1)");
+  }
+  auto out = record::replay(events, false);
+  if (!out.status)
+    return invalid_argument("the board does not check: " + out.status.error().message);
+  if (!out.state.has_setup()) return invalid_argument("the board has no setup event");
+  const auto& setup = out.state.setup();
+  ElectionId id = 0;
+  VECHE_TRY(store::with_write(
+      db_,
+      [&](store::Transaction& tx) -> Status {
+        VECHE_ASSIGN_OR_RETURN(auto here, tx.query("SELECT id FROM elections WHERE election_id = ?",
+                                                   {setup.election_id}));
+        if (!here.empty()) {
+          // The same election again: only a longer board whose start is the stored board (for
+          // instance closed and tallied offline) adds its new events.
+          id = here[0].int64(0);
+          VECHE_ASSIGN_OR_RETURN(auto stored, load_events(tx, id));
+          if (stored.size() >= events.size()) {
+            return already_exists(
+                "This election is on the site already, with every event of "
+                "this board.");
+          }
+          for (std::size_t i = 0; i < stored.size(); ++i) {
+            if (stored[i].hash != events[i].hash) {
+              return failed_precondition("This board differs from the site's at event " +
+                                         std::to_string(i) +
+                                         ": download the record again and start from it.");
+            }
+          }
+          for (std::size_t i = stored.size(); i < events.size(); ++i) {
+            VECHE_TRY(insert_event(tx, id, events[i]));
+          }
+          return ok();
+        }
+        VECHE_ASSIGN_OR_RETURN(
+            id, tx.insert("INSERT INTO elections (election_id, title, imported_at) "
+                          "VALUES (?, ?, ?) RETURNING id",
+                          {setup.election_id, setup.title, core::to_unix(clock_.now())}));
+        for (const auto& e : events) VECHE_TRY(insert_event(tx, id, e));
+        return ok();
+      },
+      store::Durability::kFull));
+  return id;
+}
+
+std::shared_ptr<Elections::Cached> Elections::cached(ElectionId id) {
+  std::lock_guard lock(map_mu_);
+  auto& c = cache_[id];
+  if (!c) c = std::make_shared<Cached>();
+  return c;
+}
+
+Status Elections::reload(store::Transaction& tx, ElectionId id, Cached& c) {
+  VECHE_ASSIGN_OR_RETURN(auto events, load_events(tx, id));
+  if (events.empty()) return not_found(std::string(kNoElection));
+  c.valid = false;
+  c.state = record::ElectionState();
+  c.state.trust_ballot_proofs(true);
+  for (const auto& e : events) {
+    auto st = c.state.apply(e);
+    if (!st) return data_loss("the stored board does not check: " + st.error().message);
+  }
+  c.valid = true;
+  return ok();
+}
+
+Result<Summary> Elections::get(ElectionId id) {
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT election_id, title, imported_at "
+                                              "FROM elections WHERE id = ?",
+                                              {id}));
+  if (rows.empty()) return not_found(std::string(kNoElection));
+  auto c = cached(id);
+  std::lock_guard lock(c->mu);
+  VECHE_ASSIGN_OR_RETURN(const auto count, event_count(*tx, id));
+  if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
+    VECHE_TRY(reload(*tx, id, *c));
+  }
+  const auto& st = c->state;
+  Summary s;
+  s.id = id;
+  s.election_id = rows[0].text(0);
+  s.title = rows[0].text(1);
+  s.imported_at = rows[0].int64(2);
+  s.questions = st.setup().questions;
+  for (const auto& t : st.setup().trustees) s.trustees.push_back(t.name);
+  s.threshold = st.setup().threshold;
+  if (st.phase() == record::Phase::kOpen || st.phase() == record::Phase::kClosed ||
+      st.phase() == record::Phase::kDone) {
+    s.fingerprint = crypto::to_hex(st.fingerprint());
+    s.ballots = st.ballot_events();
+  }
+  s.phase = phase_name(st.phase());
+  s.events = st.events();
+  return s;
+}
+
+Result<std::vector<Summary>> Elections::list() {
+  std::vector<ElectionId> ids;
+  {
+    VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT id FROM elections ORDER BY id DESC"));
+    for (const auto& r : rows) ids.push_back(r.int64(0));
+  }
+  std::vector<Summary> out;
+  for (const auto id : ids) {
+    VECHE_ASSIGN_OR_RETURN(auto s, get(id));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::string> Elections::record(ElectionId id) {
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(auto events, load_events(*tx, id));
+  if (events.empty()) return not_found(std::string(kNoElection));
+  return record::Board(std::move(events)).serialize();
+}
+
+Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(ballot_json, ec);
+  if (ec || !parsed.is_object()) return invalid_argument("The ballot is not a JSON object.");
+  if (boost::json::serialize(parsed) != ballot_json) {
+    return invalid_argument("The ballot is not in canonical form (protocol.md §10.2).");
+  }
+  const auto& payload = parsed.as_object();
+  const auto tracker = record::tracker_of(ballot_json);
+  const auto tracker_hex = crypto::to_hex(tracker);
+  auto c = cached(id);
+  // The proofs depend only on parameters fixed once voting is open: they are checked outside
+  // the election's lock, so several ballots are verified at once. An unknown credential is
+  // refused before any proof is checked.
+  std::optional<record::PreparedBallot> prepared;
+  {
+    std::unique_lock lock(c->mu);
+    if (c->valid && c->state.phase() == record::Phase::kOpen &&
+        !c->state.trackers().contains(tracker_hex)) {
+      const auto questions = c->state.setup().questions;
+      auto ballot = record::parse_ballot(payload, questions);
+      if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
+      const auto& creds = c->state.credentials();
+      if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
+        return invalid_argument("Bad ballot: its credential is not on this election's list.");
+      }
+      if (!c->key) {
+        auto made = crypto::PublicKey::make(c->state.joint_key().point());
+        if (!made) return made.error();
+        c->key = std::make_shared<const crypto::PublicKey>(std::move(*made));
+      }
+      const auto key = c->key;  // fixed once voting is open; outlives a reload of the state
+      const auto fingerprint = c->state.fingerprint();
+      lock.unlock();
+      auto verdict = record::verify_ballot(*ballot, payload, questions, *key, fingerprint);
+      if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
+      prepared = record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
+    }
+  }
+  std::lock_guard lock(c->mu);
+  Receipt receipt;
+  VECHE_TRY(store::with_write(
+      db_,
+      [&](store::Transaction& tx) -> Status {
+        VECHE_ASSIGN_OR_RETURN(const auto count, event_count(tx, id));
+        if (count == 0) return not_found(std::string(kNoElection));
+        if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
+          VECHE_TRY(reload(tx, id, *c));
+        }
+        auto& state = c->state;
+        if (state.phase() != record::Phase::kOpen) {
+          return failed_precondition("Voting is not open.");
+        }
+        if (const auto it = state.trackers().find(tracker_hex); it != state.trackers().end()) {
+          // The same ballot again (a retry after a lost answer): already recorded, not again.
+          receipt = Receipt{tracker_hex, record::short_tracker(tracker), it->second, true};
+          return ok();
+        }
+        if (!prepared) {  // the state was reloaded: check everything here
+          const auto& qs = state.setup().questions;
+          auto ballot = record::parse_ballot(payload, qs);
+          if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
+          const auto& creds = state.credentials();
+          if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
+            return invalid_argument("Bad ballot: its credential is not on this election's list.");
+          }
+          auto verdict =
+              record::verify_ballot(*ballot, payload, qs, state.joint_key(), state.fingerprint());
+          if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
+          prepared = record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
+        }
+        record::Event e;
+        e.seq = state.events();
+        e.prev = state.head();
+        e.type = "ballot";
+        e.payload = std::string(ballot_json);
+        e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
+        if (auto st = state.apply_ballot(e, *prepared); !st) {
+          c->valid = false;  // a refused event leaves the state unusable: reload next time
+          return invalid_argument("Refused: " + st.error().message);
+        }
+        c->valid = false;  // until the commit succeeds
+        VECHE_TRY(insert_event(tx, id, e));
+        receipt = Receipt{tracker_hex, record::short_tracker(tracker), e.seq, false};
+        return ok();
+      },
+      store::Durability::kFull, 1));
+  c->valid = true;
+  return receipt;
+}
+
+Result<std::vector<BoardBallot>> Elections::ballots(ElectionId id, std::string_view prefix,
+                                                    std::size_t limit) {
+  VECHE_ASSIGN_OR_RETURN(const auto p, normalize_prefix(prefix));
+  std::string hex = p;
+  std::string base32 = p;
+  for (char& ch : hex) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : base32) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(auto exists, tx->query("SELECT 1 FROM elections WHERE id = ?", {id}));
+  if (exists.empty()) return not_found(std::string(kNoElection));
+  VECHE_ASSIGN_OR_RETURN(
+      auto rows,
+      tx->query("SELECT seq, tracker, short_tracker FROM election_events WHERE election = ? "
+                "AND tracker IS NOT NULL AND (tracker LIKE ? OR short_tracker LIKE ?) "
+                "ORDER BY seq LIMIT ?",
+                {id, hex + "%", base32 + "%", static_cast<std::int64_t>(limit)}));
+  std::vector<BoardBallot> out;
+  for (const auto& r : rows) {
+    out.push_back({static_cast<std::uint64_t>(r.int64(0)), r.text(1), r.text(2)});
+  }
+  return out;
+}
+
+}  // namespace veche::elections
