@@ -5,12 +5,8 @@
 #include "veche/elections/elections.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <filesystem>
-
+#include "../support/backend_fixture.hpp"
 #include "election_fixture.hpp"
 #include "veche/crypto/random.hpp"
 
@@ -20,47 +16,20 @@ namespace {
 using record::testing::ElectionShape;
 using record::testing::TestElection;
 
-class ElectionsTest : public ::testing::TestWithParam<store::Backend> {
+class ElectionsTest : public test_support::BackendTest {
  protected:
+  ElectionsTest() : BackendTest("elections", {migrations()}) {}
   void SetUp() override {
     ASSERT_TRUE(crypto::initialize());
-    std::string location;
-    if (GetParam() == store::Backend::kPostgres) {
-      const char* url = std::getenv("VECHE_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "VECHE_TEST_POSTGRES_URL is not set";
-      static std::atomic<int> counter{0};
-      const std::string schema =
-          "veche_elections_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-      const std::string admin = url;
-      auto a = store::open(admin);
-      ASSERT_TRUE(a) << a.error().message;
-      auto tx = (*a)->begin(store::Access::kWrite);
-      ASSERT_TRUE(tx);
-      ASSERT_TRUE(
-          (*tx)->exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema));
-      ASSERT_TRUE((*tx)->commit());
-      location = admin + (admin.find('?') == std::string::npos ? "?" : "&") +
-                 "options=-csearch_path%3D" + schema;
-    } else {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("veche-elections-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::filesystem::remove_all(dir_);
-      std::filesystem::create_directories(dir_);
-      location = (std::filesystem::path(dir_) / "e.db").string();
-    }
-    auto db = store::open(location);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(store::migrate(*db_, migrations()));
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     service_ = std::make_unique<Elections>(*db_, clock_);
     election_ = std::make_unique<TestElection>(ElectionShape{3, 2, 4, {}}, 7);
     election_->open();
   }
   void TearDown() override {
     service_.reset();
-    db_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    BackendTest::TearDown();
   }
 
   ElectionId import() {
@@ -73,9 +42,7 @@ class ElectionsTest : public ::testing::TestWithParam<store::Backend> {
         election_->make_ballot(voter, election_->plain_for(voter, variant)).payload);
   }
 
-  std::string dir_;
   core::ManualClock clock_{core::from_unix(1'800'000'000)};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<Elections> service_;
   std::unique_ptr<TestElection> election_;
 };
@@ -225,9 +192,7 @@ TEST_P(ElectionsTest, BallotsAreFoundByTrackerPrefix) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ElectionsTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
-                         [](const auto& info) {
-                           return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
-                         });
+                         test_support::backend_name);
 
 }  // namespace
 }  // namespace veche::elections
