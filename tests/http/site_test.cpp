@@ -11,6 +11,7 @@
 #include "veche/coordination/coordination.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
+#include "veche/elections/elections.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::http {
@@ -32,6 +33,7 @@ class SiteTest : public ::testing::Test {
     ASSERT_TRUE(store::migrate(*db_, coordination::migrations()));
     ASSERT_TRUE(store::migrate(*db_, campaigns::migrations()));
     ASSERT_TRUE(store::migrate(*db_, conversations::migrations()));
+    ASSERT_TRUE(store::migrate(*db_, elections::migrations()));
     ASSERT_TRUE(registry::load_demo(*db_, clock_));
     SiteOptions o;
     o.web_root = VECHE_SOURCE_DIR "/web";

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <limits>
@@ -447,13 +448,25 @@ Result<std::unique_ptr<Database>> open_sqlite(std::string_view path, const OpenO
   VECHE_ASSIGN_OR_RETURN(auto writer, connect(p, flags, options));
   if (!memory) {
     std::string mode;
-    const int rc = sqlite3_exec(
-        writer->handle(), "PRAGMA journal_mode=WAL",
-        [](void* out, int n, char** values, char**) {
-          if (n > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
-          return 0;
-        },
-        &mode, nullptr);
+    // Another process opening the same new file at the same moment holds a lock that the
+    // journal-mode change does not wait for: retry within the busy timeout.
+    const auto give_up = std::chrono::steady_clock::now() + options.busy_timeout;
+    int rc = SQLITE_BUSY;
+    for (;;) {
+      rc = sqlite3_exec(
+          writer->handle(), "PRAGMA journal_mode=WAL",
+          [](void* out, int n, char** values, char**) {
+            if (n > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+            return 0;
+          },
+          &mode, nullptr);
+      const int primary = rc & 0xff;
+      if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+          std::chrono::steady_clock::now() >= give_up) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     if (rc != SQLITE_OK) {
       Error e = map_error(sqlite3_extended_errcode(writer->handle()), writer->handle(),
                           fmt::format("cannot use database {}", p));
