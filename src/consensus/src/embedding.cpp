@@ -233,9 +233,8 @@ Embedding fit_embedding(const VoteMatrix& votes, const Active& active, int rank,
 
   std::vector<double> row_fit(n), col_fit(m);
   double previous = std::numeric_limits<double>::infinity();
-  const int max_sweeps = active.total_votes < kSmallConversationVotes
-                             ? kMaxIterationsSmall
-                             : kMaxIterations;
+  const int max_sweeps =
+      active.total_votes < kSmallConversationVotes ? kMaxIterationsSmall : kMaxIterations;
   for (int it = 0; it < max_sweeps; ++it) {
     solve_side(n, v, u, row_fit, threads, rb, re, row_value);
     // The objective at (new U, current V), summed in index order whatever the threads.
