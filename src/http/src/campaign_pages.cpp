@@ -631,30 +631,20 @@ void Site::Impl::add_campaigns() {
     d.set("is_team", !team.is_empty_list());
     d.set("others", others);
     d.set("may_join", !others.is_empty_list());
-    Data kinds = Data::type::list;
-    for (auto k : cp::action_kinds()) {
-      Data kd;
-      kd.set("value", std::string(cp::action_kind_name(k)));
-      kd.set("label", translator.tr(l, kind_label(k)));
-      kinds.push_back(kd);
-    }
-    d.set("kinds", kinds);
-    Data statuses = Data::type::list;
-    for (auto st : cp::milestone_statuses()) {
-      Data sd;
-      sd.set("value", std::string(cp::milestone_status_name(st)));
-      sd.set("label", translator.tr(l, status_label(st)));
-      statuses.push_back(sd);
-    }
-    d.set("statuses", statuses);
-    Data outcome_options = Data::type::list;
-    for (auto o : cp::outcomes()) {
-      Data od;
-      od.set("value", std::string(cp::outcome_name(o)));
-      od.set("label", translator.tr(l, outcome_label(o)));
-      outcome_options.push_back(od);
-    }
-    d.set("outcome_options", outcome_options);
+    // The choices of a select: each value's name and its label in the reader's language.
+    const auto choices = [&](const auto& values, auto name, auto label) {
+      Data list = Data::type::list;
+      for (auto v : values) {
+        Data o;
+        o.set("value", std::string(name(v)));
+        o.set("label", translator.tr(l, label(v)));
+        list.push_back(o);
+      }
+      return list;
+    };
+    d.set("kinds", choices(cp::action_kinds(), cp::action_kind_name, kind_label));
+    d.set("statuses", choices(cp::milestone_statuses(), cp::milestone_status_name, status_label));
+    d.set("outcome_options", choices(cp::outcomes(), cp::outcome_name, outcome_label));
     d.set("today", day(clock.now()));
     return account_form(req, "campaign", std::move(d), c->title, "", 200);
   });
