@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "../support/backend_fixture.hpp"
 #include "election_fixture.hpp"
 #include "veche/crypto/random.hpp"
@@ -126,6 +129,50 @@ TEST_P(ElectionsTest, BadBallotsAreRefusedPreciselyAndChangeNothing) {
   // the replay check (§11); a stranger's signature is refused already (see above).
   EXPECT_TRUE(service_->cast(id, ballot(1)));
   EXPECT_EQ(service_->get(id)->ballots, 2U);
+}
+
+// Group commit: ballots arriving together are appended in one transaction, yet each gets its
+// own outcome (a receipt, the first receipt again for a repeat, or its own error), and the
+// board they make checks in full.
+TEST_P(ElectionsTest, BallotsCastAtOnceEachGetTheirOwnOutcome) {
+  const ElectionId id = import();
+  ASSERT_TRUE(service_->cast(id, ballot(0)));  // the parameters are known from here on
+  constexpr int kRounds = 3;
+  constexpr std::uint32_t kVoters = 3;  // voters 1..3 of the fixture's 4
+  std::vector<std::string> bodies;
+  for (int round = 0; round < kRounds; ++round) {
+    for (std::uint32_t v = 1; v <= kVoters; ++v) bodies.push_back(ballot(v, round));
+    bodies.push_back(bodies[bodies.size() - 1]);  // a retry of the same ballot, at once
+    std::string forged = bodies[bodies.size() - 2];
+    const auto sig = forged.rfind("\"sig\":\"") + 7;
+    forged[sig] = forged[sig] == '0' ? '1' : '0';
+    bodies.push_back(forged);
+  }
+  std::vector<std::optional<Result<Receipt>>> outcomes(bodies.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    threads.emplace_back([&, i] { outcomes[i] = service_->cast(id, bodies[i]); });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::uint64_t> seqs;
+  std::size_t fresh = 0;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    const auto& r = *outcomes[i];
+    if (i % (kVoters + 2) == kVoters + 1) {
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+      continue;
+    }
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->tracker, crypto::to_hex(record::tracker_of(bodies[i])));
+    if (!r->already_cast) ++fresh;
+    seqs.insert(r->seq);
+  }
+  EXPECT_EQ(fresh, kRounds * kVoters);  // each repeat was recorded once
+  EXPECT_EQ(seqs.size(), kRounds * kVoters);
+  EXPECT_EQ(service_->get(id)->ballots, kRounds * kVoters + 1);
+  auto outcome = record::replay(record::parse_board(service_->record(id).value()).value(), false);
+  EXPECT_TRUE(outcome.status) << outcome.status.error().message;
 }
 
 TEST_P(ElectionsTest, ABoardClosedOfflineIsImportedOnTopAndVotingStops) {

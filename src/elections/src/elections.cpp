@@ -216,6 +216,45 @@ Result<std::string> Elections::record(ElectionId id) {
   return record::Board(std::move(events)).serialize();
 }
 
+struct Elections::OpenParams {
+  std::vector<record::Question> questions;
+  std::vector<crypto::VerifyKeyBytes> credentials;  // sorted
+  crypto::PublicKey key;
+  crypto::Digest fingerprint;
+};
+
+struct Elections::Pending {
+  std::string_view text;
+  const boost::json::object* payload = nullptr;
+  crypto::Digest tracker{};
+  std::string tracker_hex;
+  std::optional<record::PreparedBallot> prepared;  // proofs checked ahead, outside any lock
+  std::optional<Result<Receipt>> result;           // set by the commit
+  bool done = false;                               // GUARDED_BY(Cached::queue_mu)
+};
+
+namespace {
+
+// Parses and fully checks a ballot against an open election's parameters (proofs, signature,
+// listed credential): what does not depend on the ballots before it.
+Result<record::PreparedBallot> prepare_ballot(const boost::json::object& payload,
+                                              const crypto::Digest& tracker,
+                                              const std::vector<record::Question>& questions,
+                                              const std::vector<crypto::VerifyKeyBytes>& creds,
+                                              const crypto::PublicKey& key,
+                                              const crypto::Digest& fingerprint) {
+  auto ballot = record::parse_ballot(payload, questions);
+  if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
+  if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
+    return invalid_argument("Bad ballot: its credential is not on this election's list.");
+  }
+  auto verdict = record::verify_ballot(*ballot, payload, questions, key, fingerprint);
+  if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
+  return record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
+}
+
+}  // namespace
+
 Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
   boost::system::error_code ec;
   const auto parsed = boost::json::parse(ballot_json, ec);
@@ -223,88 +262,113 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
   if (boost::json::serialize(parsed) != ballot_json) {
     return invalid_argument("The ballot is not in canonical form (protocol.md §10.2).");
   }
-  const auto& payload = parsed.as_object();
-  const auto tracker = record::tracker_of(ballot_json);
-  const auto tracker_hex = crypto::to_hex(tracker);
+  Pending mine;
+  mine.text = ballot_json;
+  mine.payload = &parsed.as_object();
+  mine.tracker = record::tracker_of(ballot_json);
+  mine.tracker_hex = crypto::to_hex(mine.tracker);
   auto c = cached(id);
-  // The proofs depend only on parameters fixed once voting is open: they are checked outside
-  // the election's lock, so several ballots are verified at once. An unknown credential is
-  // refused before any proof is checked.
-  std::optional<record::PreparedBallot> prepared;
+  // The proofs depend only on parameters fixed once voting is open: they are checked here, on
+  // this request's thread, while other ballots are being checked or committed. Before the
+  // first commit after a start the parameters are not known yet and the commit checks all.
+  std::shared_ptr<const OpenParams> open;
   {
-    std::unique_lock lock(c->mu);
-    if (c->valid && c->state.phase() == record::Phase::kOpen &&
-        !c->state.trackers().contains(tracker_hex)) {
-      const auto questions = c->state.setup().questions;
-      auto ballot = record::parse_ballot(payload, questions);
-      if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
-      const auto& creds = c->state.credentials();
-      if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
-        return invalid_argument("Bad ballot: its credential is not on this election's list.");
-      }
-      if (!c->key) {
-        auto made = crypto::PublicKey::make(c->state.joint_key().point());
-        if (!made) return made.error();
-        c->key = std::make_shared<const crypto::PublicKey>(std::move(*made));
-      }
-      const auto key = c->key;  // fixed once voting is open; outlives a reload of the state
-      const auto fingerprint = c->state.fingerprint();
-      lock.unlock();
-      auto verdict = record::verify_ballot(*ballot, payload, questions, *key, fingerprint);
-      if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
-      prepared = record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
-    }
+    std::lock_guard lock(c->open_mu);
+    open = c->open;
   }
-  std::lock_guard lock(c->mu);
-  Receipt receipt;
-  VECHE_TRY(store::with_write(
+  if (open) {
+    VECHE_ASSIGN_OR_RETURN(auto prepared,
+                           prepare_ballot(*mine.payload, mine.tracker, open->questions,
+                                          open->credentials, open->key, open->fingerprint));
+    mine.prepared = std::move(prepared);
+  }
+  // Group commit: whoever finds no commit running takes every queued ballot, its own included.
+  std::unique_lock queue(c->queue_mu);
+  c->queue.push_back(&mine);
+  c->queue_cv.wait(queue, [&] { return mine.done || !c->committing; });
+  if (mine.done) return std::move(*mine.result);
+  c->committing = true;
+  std::vector<Pending*> batch;
+  batch.swap(c->queue);
+  queue.unlock();
+  commit_batch(id, *c, batch);
+  queue.lock();
+  for (auto* p : batch) p->done = true;
+  c->committing = false;
+  queue.unlock();
+  c->queue_cv.notify_all();
+  return std::move(*mine.result);
+}
+
+void Elections::commit_batch(ElectionId id, Cached& c, const std::vector<Pending*>& batch) {
+  std::lock_guard lock(c.mu);
+  // One ballot in the write transaction: its outcome goes to p.result; an error returned here
+  // (the database failed) rolls back the whole batch.
+  const auto append_one = [&](store::Transaction& tx, Pending& p) -> Status {
+    auto& state = c.state;
+    if (state.phase() != record::Phase::kOpen) {
+      p.result = failed_precondition("Voting is not open.");
+      return ok();
+    }
+    if (const auto it = state.trackers().find(p.tracker_hex); it != state.trackers().end()) {
+      // The same ballot again (a retry after a lost answer): already recorded, not again.
+      p.result = Receipt{p.tracker_hex, record::short_tracker(p.tracker), it->second, true};
+      return ok();
+    }
+    if (!p.prepared) {
+      auto key = crypto::PublicKey::make(state.joint_key().point());
+      if (!key) return key.error();
+      auto prepared = prepare_ballot(*p.payload, p.tracker, state.setup().questions,
+                                     state.credentials(), *key, state.fingerprint());
+      if (!prepared) {
+        p.result = prepared.error();
+        return ok();
+      }
+      p.prepared = std::move(*prepared);
+    }
+    record::Event e;
+    e.seq = state.events();
+    e.prev = state.head();
+    e.type = "ballot";
+    e.payload = std::string(p.text);
+    e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
+    if (auto st = state.apply_ballot(e, *p.prepared); !st) {
+      p.result = invalid_argument("Refused: " + st.error().message);
+      // A refused event leaves the state unusable: rebuild it from the rows written so far
+      // in this transaction, this batch's earlier ballots included.
+      return reload(tx, id, c);
+    }
+    VECHE_TRY(insert_event(tx, id, e));
+    p.result = Receipt{p.tracker_hex, record::short_tracker(p.tracker), e.seq, false};
+    return ok();
+  };
+  const Status st = store::with_write(
       db_,
       [&](store::Transaction& tx) -> Status {
         VECHE_ASSIGN_OR_RETURN(const auto count, event_count(tx, id));
         if (count == 0) return not_found(std::string(kNoElection));
-        if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
-          VECHE_TRY(reload(tx, id, *c));
+        if (!c.valid || c.state.events() != static_cast<std::uint64_t>(count)) {
+          VECHE_TRY(reload(tx, id, c));
         }
-        auto& state = c->state;
-        if (state.phase() != record::Phase::kOpen) {
-          return failed_precondition("Voting is not open.");
-        }
-        if (const auto it = state.trackers().find(tracker_hex); it != state.trackers().end()) {
-          // The same ballot again (a retry after a lost answer): already recorded, not again.
-          receipt = Receipt{tracker_hex, record::short_tracker(tracker), it->second, true};
-          return ok();
-        }
-        if (!prepared) {  // the state was reloaded: check everything here
-          const auto& qs = state.setup().questions;
-          auto ballot = record::parse_ballot(payload, qs);
-          if (!ballot) return invalid_argument("Bad ballot: " + ballot.error().message);
-          const auto& creds = state.credentials();
-          if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
-            return invalid_argument("Bad ballot: its credential is not on this election's list.");
-          }
-          auto verdict =
-              record::verify_ballot(*ballot, payload, qs, state.joint_key(), state.fingerprint());
-          if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
-          prepared = record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
-        }
-        record::Event e;
-        e.seq = state.events();
-        e.prev = state.head();
-        e.type = "ballot";
-        e.payload = std::string(ballot_json);
-        e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
-        if (auto st = state.apply_ballot(e, *prepared); !st) {
-          c->valid = false;  // a refused event leaves the state unusable: reload next time
-          return invalid_argument("Refused: " + st.error().message);
-        }
-        c->valid = false;  // until the commit succeeds
-        VECHE_TRY(insert_event(tx, id, e));
-        receipt = Receipt{tracker_hex, record::short_tracker(tracker), e.seq, false};
+        c.valid = false;  // until the commit succeeds
+        for (auto* p : batch) VECHE_TRY(append_one(tx, *p));
         return ok();
       },
-      store::Durability::kFull, 1));
-  c->valid = true;
-  return receipt;
+      store::Durability::kFull, 1);
+  if (!st) {
+    c.valid = false;
+    for (auto* p : batch) p->result = st.error();
+    return;
+  }
+  c.valid = true;
+  if (c.state.phase() == record::Phase::kOpen) {
+    std::lock_guard open_lock(c.open_mu);
+    if (c.open) return;
+    auto key = crypto::PublicKey::make(c.state.joint_key().point());
+    if (!key) return;  // every ballot is then checked in the commit, as before the first one
+    c.open = std::make_shared<const OpenParams>(OpenParams{
+        c.state.setup().questions, c.state.credentials(), std::move(*key), c.state.fingerprint()});
+  }
 }
 
 Result<std::vector<BoardBallot>> Elections::ballots(ElectionId id, std::string_view prefix,

@@ -88,11 +88,18 @@ struct Server::Impl {
       : options(std::move(o)),
         handler(std::move(h)),
         ioc(static_cast<int>(threads(options.io_threads))),
-        workers(threads(options.worker_threads)) {}
+        workers(worker_threads(options.worker_threads)) {}
 
   static unsigned threads(unsigned wanted) {
     if (wanted > 0) return wanted;
     return std::max(1u, std::thread::hardware_concurrency());
+  }
+  // Handlers block on the disk (a durable write waits for its fsync): with one worker per core
+  // a core would idle through every fsync, and writes that could share one (the election
+  // ballots' group commit) would queue one by one. Four per core keeps the cores busy.
+  static unsigned worker_threads(unsigned wanted) {
+    if (wanted > 0) return wanted;
+    return std::max(4u, 4 * std::thread::hardware_concurrency());
   }
 
   Response call_handler(Request& req) {

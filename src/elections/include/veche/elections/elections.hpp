@@ -4,6 +4,7 @@
 // the credential's signature is the only authorization (§11).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -81,15 +82,26 @@ class Elections {
                                            std::size_t limit);
 
  private:
+  struct OpenParams;  // what a ballot is checked against, fixed once voting is open
+  struct Pending;     // a ballot waiting for the group commit
   struct Cached {
-    std::mutex mu;  // one writer per election; guards state
+    std::mutex mu;  // one writer per election; guards state and valid
     record::ElectionState state;
     bool valid = false;
-    std::shared_ptr<const crypto::PublicKey> key;  // the joint key, once voting is open
+    std::mutex open_mu;  // guards open: read without waiting for a commit
+    std::shared_ptr<const OpenParams> open;
+    // Group commit: ballots checked on their own threads queue here, and one of their threads
+    // appends every queued ballot in one write transaction (one fsync for all of them).
+    std::mutex queue_mu;
+    std::condition_variable queue_cv;
+    std::vector<Pending*> queue;  // GUARDED_BY(queue_mu)
+    bool committing = false;      // GUARDED_BY(queue_mu)
   };
   std::shared_ptr<Cached> cached(ElectionId id);
   // Rebuilds `c.state` from the stored events (ballot proofs trusted: checked on append).
   Status reload(store::Transaction& tx, ElectionId id, Cached& c);
+  // Appends the ballots of `batch` in one durable transaction, each with its own outcome.
+  void commit_batch(ElectionId id, Cached& c, const std::vector<Pending*>& batch);
 
   store::Database& db_;
   const core::Clock& clock_;

@@ -22,7 +22,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
   unsigned io_threads = 0;    // 0 = one per core
-  unsigned worker_threads = 0;
+  unsigned worker_threads = 0;  // 0 = four per core (handlers wait for fsync)
   std::uint32_t max_header_bytes = 16 << 10;
   std::uint64_t max_body_bytes = 1 << 20;
   std::chrono::seconds request_timeout{15};  // a slow client gets this long per request
