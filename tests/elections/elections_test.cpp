@@ -113,6 +113,16 @@ TEST_P(ElectionsTest, BadBallotsAreRefusedPreciselyAndChangeNothing) {
   stranger.open();
   expect_bad(boost::json::serialize(stranger.make_ballot(0, stranger.plain_for(0)).payload),
              "Bad ballot");
+  // Signed by its credential, but two proofs swapped: each is valid, for the other ciphertext.
+  // The batched check fails and the one-by-one check names the proof.
+  {
+    auto payload = election_->make_ballot(2, election_->plain_for(2)).payload;
+    auto& choices = payload["answers"].as_array()[0].as_object()["choices"].as_array();
+    std::swap(choices[0].as_object()["proof"], choices[1].as_object()["proof"]);
+    payload.erase("sig");
+    record::sign_payload(payload, "ballot", election_->voter(2).key());
+    expect_bad(boost::json::serialize(payload), "question 1 choice 1");
+  }
   EXPECT_EQ(service_->cast(999, good).error().code, ErrorCode::kNotFound);
 
   auto first = service_->cast(id, good);

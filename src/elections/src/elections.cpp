@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "veche/crypto/bytes.hpp"
+#include "veche/crypto/group.hpp"
+#include "veche/crypto/random.hpp"
 #include "veche/record/ballot.hpp"
 #include "veche/record/board.hpp"
 
@@ -248,7 +250,15 @@ Result<record::PreparedBallot> prepare_ballot(const boost::json::object& payload
   if (!std::binary_search(creds.begin(), creds.end(), ballot->credential.bytes())) {
     return invalid_argument("Bad ballot: its credential is not on this election's list.");
   }
-  auto verdict = record::verify_ballot(*ballot, payload, questions, key, fingerprint);
+  // The ballot's proof equations are checked together, in one multi-scalar multiplication
+  // (protocol.md §13); when that fails they are checked one by one to say which is wrong.
+  thread_local crypto::StreamRandom rng;
+  crypto::BatchVerifier batch(key.point());
+  auto verdict =
+      record::verify_ballot_batched(*ballot, payload, questions, key, fingerprint, batch, rng);
+  if (verdict && !batch.verify()) {
+    verdict = record::verify_ballot(*ballot, payload, questions, key, fingerprint);
+  }
   if (!verdict) return invalid_argument("Bad ballot: " + verdict.error().message);
   return record::PreparedBallot{std::move(*ballot), verdict, tracker, true};
 }

@@ -1,0 +1,45 @@
+-- wrk script for bench/elections_web/cast_load.mjs: posts the ballots of a file (one canonical
+-- ballot per line), each once, for wrk's duration. Thread t of T sends ballots t, t+T, ...;
+-- the file must hold more ballots than the run can send ("exhausted" says when it did not).
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  T = tonumber(args[2])
+  bodies = {}
+  local k = 0
+  for line in io.lines(args[1]) do
+    if k % T == id then bodies[#bodies + 1] = line end
+    k = k + 1
+  end
+  sent, accepted, exhausted = 0, 0, 0
+end
+
+function request()
+  sent = sent + 1
+  if sent > #bodies then exhausted = 1 end
+  local body = bodies[sent] or bodies[#bodies]
+  return wrk.format("POST", "/api/v1/elections/1/ballots",
+                    {["Content-Type"] = "application/json"}, body)
+end
+
+function response(status, headers, body)
+  if status == 201 then accepted = accepted + 1 end
+end
+
+function done(summary, latency, requests)
+  local total, exhausted = 0, 0
+  for _, t in ipairs(threads) do
+    total = total + t:get("accepted")
+    exhausted = exhausted + t:get("exhausted")
+  end
+  io.write(string.format("accepted %d\nexhausted %d\n", total, exhausted))
+  for _, p in ipairs({50, 99}) do
+    io.write(string.format("p%d %.1f ms\n", p, latency:percentile(p) / 1000))
+  end
+  io.write(string.format("seconds %.3f\n", summary.duration / 1e6))
+end
