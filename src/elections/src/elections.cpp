@@ -169,9 +169,18 @@ Result<Summary> Elections::get(ElectionId id) {
                                               "FROM elections WHERE id = ?",
                                               {id}));
   if (rows.empty()) return not_found(std::string(kNoElection));
+  VECHE_ASSIGN_OR_RETURN(const auto count, event_count(*tx, id));
+  if (count == 0) {  // a site-run election before its setup (lifecycle.hpp)
+    Summary s;
+    s.id = id;
+    s.election_id = rows[0].text(0);
+    s.title = rows[0].text(1);
+    s.imported_at = rows[0].int64(2);
+    s.phase = "draft";
+    return s;
+  }
   auto c = cached(id);
   std::lock_guard lock(c->mu);
-  VECHE_ASSIGN_OR_RETURN(const auto count, event_count(*tx, id));
   if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
     VECHE_TRY(reload(*tx, id, *c));
   }

@@ -125,7 +125,9 @@ void Site::Impl::add_elections() {
     if (!id) return error(req, 404, kNoElection);
     auto s = service->get(*id);
     if (!s) return error(req, s.error());
-    return page(req, "election", summary_data(*s), s->title);
+    Data d = summary_data(*s);
+    election_schedule(req, *id, d);
+    return page(req, "election", std::move(d), s->title);
   });
 
   router.add(Method::kGet, "/elections/{id}/board", [this, service](Request& req) {

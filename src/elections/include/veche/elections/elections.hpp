@@ -34,7 +34,7 @@ struct Summary {
   std::vector<std::string> trustees;
   std::uint32_t threshold = 0;
   std::string fingerprint;    // hex, once voting has opened
-  std::string phase;          // "setup", "open", "closed", "done"
+  std::string phase;          // "draft" (site-run, before setup), "setup", "open", "closed", "done"
   std::uint64_t ballots = 0;  // ballot events on the board (revotes included)
   std::uint64_t events = 0;
   std::int64_t imported_at = 0;
