@@ -122,9 +122,8 @@ class LifecycleTest : public test_support::BackendTest {
     const auto election_id = state(id).setup().election_id;
     for (std::uint32_t v = 0; v < voters; ++v) {
       codes_.push_back(crypto::Credential::generate(election_id, rng_).export_secret_code());
-      pub.push_back(crypto::Credential::from_code(election_id, codes_.back())
-                        .value()
-                        .public_credential());
+      pub.push_back(
+          crypto::Credential::from_code(election_id, codes_.back()).value().public_credential());
     }
     EXPECT_EQ(life_->open(id).error().code, ErrorCode::kFailedPrecondition);  // no credentials
     send(id, "credentials", record::make_credentials(1, pub, *registrar_));
@@ -170,8 +169,7 @@ TEST_P(LifecycleTest, DraftIsShownAsDraftWithAnInvitationPerSlot) {
   EXPECT_EQ(run.draft.questions[1].method, record::SeatMethod::kSainteLague);
   EXPECT_EQ(run.draft.extension.outage_minutes, 30U);
   EXPECT_EQ(life_->invitee(id, run.roles[1].invite_token).value().slot, 2U);
-  EXPECT_EQ(life_->invitee(id, std::string(40, '0')).error().code,
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(life_->invitee(id, std::string(40, '0')).error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(life_->progress(id).value().freeze_blocked,
             "Every trustee and registrar must register a key first.");
 }
@@ -224,10 +222,9 @@ TEST_P(LifecycleTest, AWholeElectionRunsOnTheSiteAndItsRecordVerifies) {
   ceremony(id, 4);
   EXPECT_EQ(elections_->get(id).value().phase, "open");
   // A ceremony event now is the wrong phase; a bad payload names the state machine's check.
-  EXPECT_EQ(life_->append(id, {"credentials", record::make_credentials(1, {}, *registrar_)})
-                .error()
-                .code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(
+      life_->append(id, {"credentials", record::make_credentials(1, {}, *registrar_)}).error().code,
+      ErrorCode::kConflict);
   for (std::uint32_t v = 0; v < 4; ++v) {
     auto r = elections_->cast(id, ballot(id, v, v % 2 == 0 ? 1 : 0));
     ASSERT_TRUE(r) << r.error().message;

@@ -65,7 +65,9 @@ std::string spec_text(const Draft& d) {
                                       {"registrars", std::move(registrars)}});
 }
 
-std::uint32_t u32(const json::value& v) { return static_cast<std::uint32_t>(v.to_number<std::int64_t>()); }
+std::uint32_t u32(const json::value& v) {
+  return static_cast<std::uint32_t>(v.to_number<std::int64_t>());
+}
 
 // The spec was written by spec_text(): a stored value, not client input.
 Result<Draft> parse_spec(std::string_view text) {
@@ -139,11 +141,11 @@ Result<record::Event> append_event(store::Transaction& tx, ElectionId id,
   e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
   state.trust_ballot_proofs(false);
   if (auto st = state.apply(e); !st) return invalid_argument(st.error().message);
-  VECHE_TRY(tx.exec(
-      "INSERT INTO election_events (election, seq, prev, type, payload, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {id, static_cast<std::int64_t>(e.seq), crypto::to_hex(e.prev), e.type, e.payload,
-       crypto::to_hex(e.hash)}));
+  VECHE_TRY(
+      tx.exec("INSERT INTO election_events (election, seq, prev, type, payload, hash) "
+              "VALUES (?, ?, ?, ?, ?, ?)",
+              {id, static_cast<std::int64_t>(e.seq), crypto::to_hex(e.prev), e.type, e.payload,
+               crypto::to_hex(e.hash)}));
   return e;
 }
 
@@ -199,10 +201,9 @@ Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, Elec
 Result<crypto::SigningKey> admin_key(const crypto::SecretBytes& key, const Loaded& l) {
   const auto& b = l.sealed_admin;
   VECHE_ASSIGN_OR_RETURN(
-      auto seed,
-      crypto::decrypt_at_rest(key, kSealPurpose, associated(l.run.id),
-                              crypto::ByteView(reinterpret_cast<const std::uint8_t*>(b.data()),
-                                               b.size())));
+      auto seed, crypto::decrypt_at_rest(
+                     key, kSealPurpose, associated(l.run.id),
+                     crypto::ByteView(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())));
   return crypto::SigningKey::from_seed(seed.expose());
 }
 
@@ -214,7 +215,8 @@ std::string random_salt() {
   crypto::SystemRandom rng;
   std::array<std::byte, 16> b{};
   rng.fill(b);
-  return crypto::to_hex(crypto::ByteView(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
+  return crypto::to_hex(
+      crypto::ByteView(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
 }
 
 Progress progress_of(const Loaded& l, core::TimePoint now) {
@@ -273,7 +275,7 @@ Progress progress_of(const Loaded& l, core::TimePoint now) {
   }
   const std::string not_now = "Not in this phase.";
   p.freeze_blocked = st.phase() != record::Phase::kEmpty ? not_now
-                     : all_keys ? ""
+                     : all_keys                          ? ""
                                 : "Every trustee and registrar must register a key first.";
   if (st.phase() != record::Phase::kSetup) {
     p.open_blocked = not_now;
@@ -285,8 +287,8 @@ Progress progress_of(const Loaded& l, core::TimePoint now) {
     p.open_blocked = "Not enough trustees have finished the key ceremony.";
   }
   p.close_blocked = st.phase() != record::Phase::kOpen ? not_now
-                    : now < run.effective_close()    ? "Not before the announced close."
-                                                     : "";
+                    : now < run.effective_close()      ? "Not before the announced close."
+                                                       : "";
   p.publish_blocked = st.phase() != record::Phase::kClosed ? not_now
                       : st.partials().size() < st.setup().threshold
                           ? "Not enough partial decryptions yet."
@@ -335,7 +337,8 @@ Status validate(const Draft& d) {
   if (d.extension.outage_minutes > 24 * 60) {
     return invalid_argument("The outage that extends voting is at most 1440 minutes.");
   }
-  if (d.extension.outage_minutes > 0 && (d.extension.max_hours < 1 || d.extension.max_hours > 168)) {
+  if (d.extension.outage_minutes > 0 &&
+      (d.extension.max_hours < 1 || d.extension.max_hours > 168)) {
     return invalid_argument("The longest extension is 1 to 168 hours.");
   }
   return ok();
@@ -357,8 +360,9 @@ Result<SubmittedEvent> parse_submitted(std::string_view text) {
   static const std::set<std::string, std::less<>> kAllowed = {
       "trustee_key", "trustee_deal", "trustee_complaint", "credentials", "partial_decryption"};
   if (!kAllowed.contains(e.type)) {
-    return invalid_argument("Trustees and registrars publish only trustee_key, trustee_deal, "
-                            "trustee_complaint, credentials and partial_decryption events.");
+    return invalid_argument(
+        "Trustees and registrars publish only trustee_key, trustee_deal, "
+        "trustee_complaint, credentials and partial_decryption events.");
   }
   return e;
 }
@@ -394,11 +398,11 @@ Result<ElectionId> Lifecycle::create(std::int64_t organizer, const Draft& d) {
           for (std::size_t i = 0; i < names->size(); ++i) {
             const auto salt = random_salt();
             const auto slot = static_cast<std::uint32_t>(i + 1);
-            VECHE_TRY(tx.exec(
-                "INSERT INTO election_roles (election, role, slot, name, invite_salt, "
-                "token_hash) VALUES (?, ?, ?, ?, ?, ?)",
-                {id, role_name(role), static_cast<std::int64_t>(slot), (*names)[i], salt,
-                 token_hash(key_, invite_token(key_, id, role, slot, salt))}));
+            VECHE_TRY(
+                tx.exec("INSERT INTO election_roles (election, role, slot, name, invite_salt, "
+                        "token_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                        {id, role_name(role), static_cast<std::int64_t>(slot), (*names)[i], salt,
+                         token_hash(key_, invite_token(key_, id, role, slot, salt))}));
           }
         }
         return ok();
@@ -422,9 +426,10 @@ Result<Progress> Lifecycle::progress(ElectionId id) const {
 Result<RoleSlot> Lifecycle::invitee(ElectionId id, std::string_view token) const {
   if (token.size() != 40) return permission_denied("This invitation link is not valid.");
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT role, slot, name, public_key FROM "
-                                              "election_roles WHERE election = ? AND token_hash = ?",
-                                              {id, token_hash(key_, token)}));
+  VECHE_ASSIGN_OR_RETURN(auto rows,
+                         tx->query("SELECT role, slot, name, public_key FROM "
+                                   "election_roles WHERE election = ? AND token_hash = ?",
+                                   {id, token_hash(key_, token)}));
   if (rows.empty()) {
     return permission_denied("This invitation link is not valid (a newer one may replace it).");
   }
@@ -454,9 +459,10 @@ Result<std::string> Lifecycle::renew_invite(ElectionId id, Role role, std::uint3
     }
     const auto salt = random_salt();
     token = invite_token(key_, id, role, slot, salt);
-    VECHE_TRY(tx.exec("UPDATE election_roles SET invite_salt = ?, token_hash = ? WHERE "
-                      "election = ? AND role = ? AND slot = ?",
-                      {salt, token_hash(key_, token), id, role_name(role), std::int64_t{slot}}));
+    VECHE_TRY(
+        tx.exec("UPDATE election_roles SET invite_salt = ?, token_hash = ? WHERE "
+                "election = ? AND role = ? AND slot = ?",
+                {salt, token_hash(key_, token), id, role_name(role), std::int64_t{slot}}));
     return ok();
   }));
   return token;
@@ -564,8 +570,7 @@ Result<Lifecycle::Appended> Lifecycle::append(ElectionId id, const SubmittedEven
         VECHE_ASSIGN_OR_RETURN(auto events, load_events(tx, id));
         VECHE_ASSIGN_OR_RETURN(auto state, replay_stored(events));
         const auto phase = state.phase();
-        const bool ceremony = submitted.type == "trustee_key" ||
-                              submitted.type == "trustee_deal" ||
+        const bool ceremony = submitted.type == "trustee_key" || submitted.type == "trustee_deal" ||
                               submitted.type == "trustee_complaint" ||
                               submitted.type == "credentials";
         if (phase == record::Phase::kEmpty) {
@@ -592,7 +597,8 @@ Result<int> Lifecycle::keep_deadlines() {
   std::optional<std::int64_t> last_beat;
   std::vector<ElectionId> open;
   VECHE_TRY(store::with_write(db_, [&](store::Transaction& tx) -> Status {
-    VECHE_ASSIGN_OR_RETURN(auto beat, tx.query("SELECT last_beat FROM election_keeper WHERE id = 1"));
+    VECHE_ASSIGN_OR_RETURN(auto beat,
+                           tx.query("SELECT last_beat FROM election_keeper WHERE id = 1"));
     if (!beat.empty()) last_beat = beat[0].int64(0);
     if (last_beat && *last_beat >= now_s) return ok();  // another keeper beat already
     if (last_beat) {
@@ -627,12 +633,14 @@ Result<int> Lifecycle::keep_deadlines() {
               const auto limit = scheduled + std::int64_t{rule.max_hours} * 3600;
               const auto moved = std::min(std::max(close_s, now_s) + (to - from), limit);
               if (moved > close_s) {
-                VECHE_TRY(tx.exec("UPDATE election_drafts SET extended_seconds = ? WHERE "
-                                  "election = ?",
-                                  {moved - scheduled, id}));
-                VECHE_TRY(tx.exec("INSERT INTO election_extensions (election, outage_from, "
-                                  "outage_to, close_moved_to) VALUES (?, ?, ?, ?)",
-                                  {id, from, to, moved}));
+                VECHE_TRY(
+                    tx.exec("UPDATE election_drafts SET extended_seconds = ? WHERE "
+                            "election = ?",
+                            {moved - scheduled, id}));
+                VECHE_TRY(
+                    tx.exec("INSERT INTO election_extensions (election, outage_from, "
+                            "outage_to, close_moved_to) VALUES (?, ?, ?, ?)",
+                            {id, from, to, moved}));
                 ++done;
                 return ok();
               }

@@ -8,6 +8,8 @@
 // no account: the invite token, then the signature by the key named in the setup, authorize
 // them. Every page works without JavaScript; the ceremony scripts (helper J) enhance the
 // sections with the ids of the contract.
+#include <fmt/format.h>
+
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
@@ -253,9 +255,10 @@ void Site::Impl::election_schedule(const Request& req, std::int64_t id, Data& d)
     s.set("rule", translator.tr(l, "Voting is never extended."));
   } else {
     s.set("rule", fmt::format(fmt::runtime(translator.tr(
-                                  l, "If the booth is unreachable for more than {} minutes while "
-                                     "voting is open, the close moves by the length of the "
-                                     "outage, by at most {} hours in all.")),
+                                  l,
+                                  "If the booth is unreachable for more than {} minutes while "
+                                  "voting is open, the close moves by the length of the "
+                                  "outage, by at most {} hours in all.")),
                               rule.outage_minutes, rule.max_hours));
   }
   d.set("schedule", s);
@@ -331,22 +334,20 @@ void Site::Impl::add_election_admin() {
       blocks.push_back(b);
     }
     d.set("blocks", blocks);
-    return account_form(req, "election_new", std::move(d), "Organize an election", message,
-                        status);
+    return account_form(req, "election_new", std::move(d), "Organize an election", message, status);
   };
 
   router.add(Method::kGet, "/elections/new", [this, organizer, new_form](Request& req) {
     auto who = organizer(req, false);
     if (std::holds_alternative<Response>(who)) return std::get<Response>(std::move(who));
     const auto today = clock.now();
-    std::map<std::string, std::string> f = {
-        {"threshold", "2"},
-        {"trustees", ""},
-        {"opens_at", minute(today + std::chrono::days(7))},
-        {"closes_at", minute(today + std::chrono::days(14))},
-        {"outage_minutes", "30"},
-        {"max_hours", "24"},
-        {"q1_kind", "single"}};
+    std::map<std::string, std::string> f = {{"threshold", "2"},
+                                            {"trustees", ""},
+                                            {"opens_at", minute(today + std::chrono::days(7))},
+                                            {"closes_at", minute(today + std::chrono::days(14))},
+                                            {"outage_minutes", "30"},
+                                            {"max_hours", "24"},
+                                            {"q1_kind", "single"}};
     return new_form(req, f, "", 200);
   });
 
@@ -465,62 +466,63 @@ void Site::Impl::add_election_admin() {
                         status);
   };
 
-  router.add(Method::kGet, "/elections/{id}/manage",
-             [this, organizer, owned, manage_page](Request& req) {
-               auto who = organizer(req, false);
-               if (std::holds_alternative<Response>(who)) return std::get<Response>(std::move(who));
-               const auto id = positive_param(req, "id");
-               if (!id) return error(req, 404, kNoRun);
-               auto run = owned(req, std::get<Principal>(who), *id);
-               if (std::holds_alternative<Response>(run)) return std::get<Response>(std::move(run));
-               const auto done = req.query_param("done").value_or("");
-               return manage_page(req, std::get<el::Run>(run), done.empty() ? "" : "Done.", "",
-                                  200);
-             });
+  router.add(
+      Method::kGet, "/elections/{id}/manage", [this, organizer, owned, manage_page](Request& req) {
+        auto who = organizer(req, false);
+        if (std::holds_alternative<Response>(who)) return std::get<Response>(std::move(who));
+        const auto id = positive_param(req, "id");
+        if (!id) return error(req, 404, kNoRun);
+        auto run = owned(req, std::get<Principal>(who), *id);
+        if (std::holds_alternative<Response>(run)) return std::get<Response>(std::move(run));
+        const auto done = req.query_param("done").value_or("");
+        return manage_page(req, std::get<el::Run>(run), done.empty() ? "" : "Done.", "", 200);
+      });
 
-  router.add(Method::kPost, "/elections/{id}/manage",
-             [this, organizer, owned, manage_page, life](Request& req) {
-               const auto f = form_fields(req);
-               if (!accounts_web->csrf_ok(req, field(f, "csrf"))) {
-                 return error(req, 403, kBadCsrf);
-               }
-               auto who = organizer(req, false);
-               if (std::holds_alternative<Response>(who)) return std::get<Response>(std::move(who));
-               const auto id = positive_param(req, "id");
-               if (!id) return error(req, 404, kNoRun);
-               auto run = owned(req, std::get<Principal>(who), *id);
-               if (std::holds_alternative<Response>(run)) return std::get<Response>(std::move(run));
-               const auto action = field(f, "action");
-               Status done = ok();
-               if (action == "setup") {
-                 done = life->freeze_setup(*id).status();
-               } else if (action == "open") {
-                 done = life->open(*id).status();
-               } else if (action == "close") {
-                 done = life->close(*id).status();
-               } else if (action == "publish") {
-                 done = life->publish(*id).status();
-               } else if (action == "invite") {
-                 const auto slot = parse_count(field(f, "slot"), 0);
-                 const auto role = field(f, "role");
-                 if (!slot || (role != "trustee" && role != "registrar")) {
-                   return error(req, 400, "Choose a trustee or registrar.");
-                 }
-                 done = life->renew_invite(
-                                *id, role == "trustee" ? el::Role::kTrustee : el::Role::kRegistrar,
-                                *slot)
-                            .status();
-               } else {
-                 return error(req, 400, "Unknown action.");
-               }
-               if (!done) {
-                 const int status = status_for(done.error().code);
-                 if (status >= 500) return error(req, done.error());
-                 return manage_page(req, std::get<el::Run>(run), "", done.error().message, status);
-               }
-               return Response::redirect("/elections/" + std::to_string(*id) + "/manage?done=" +
-                                         action);
-             });
+  router.add(
+      Method::kPost, "/elections/{id}/manage",
+      [this, organizer, owned, manage_page, life](Request& req) {
+        const auto f = form_fields(req);
+        if (!accounts_web->csrf_ok(req, field(f, "csrf"))) {
+          return error(req, 403, kBadCsrf);
+        }
+        auto who = organizer(req, false);
+        if (std::holds_alternative<Response>(who)) return std::get<Response>(std::move(who));
+        const auto id = positive_param(req, "id");
+        if (!id) return error(req, 404, kNoRun);
+        auto run = owned(req, std::get<Principal>(who), *id);
+        if (std::holds_alternative<Response>(run)) return std::get<Response>(std::move(run));
+        const auto action = field(f, "action");
+        const auto status_of = [](const auto& r) -> Status {
+          if (r) return ok();
+          return r.error();
+        };
+        Status done = ok();
+        if (action == "setup") {
+          done = status_of(life->freeze_setup(*id));
+        } else if (action == "open") {
+          done = status_of(life->open(*id));
+        } else if (action == "close") {
+          done = status_of(life->close(*id));
+        } else if (action == "publish") {
+          done = status_of(life->publish(*id));
+        } else if (action == "invite") {
+          const auto slot = parse_count(field(f, "slot"), 0);
+          const auto role = field(f, "role");
+          if (!slot || (role != "trustee" && role != "registrar")) {
+            return error(req, 400, "Choose a trustee or registrar.");
+          }
+          done = status_of(life->renew_invite(
+              *id, role == "trustee" ? el::Role::kTrustee : el::Role::kRegistrar, *slot));
+        } else {
+          return error(req, 400, "Unknown action.");
+        }
+        if (!done) {
+          const int status = status_for(done.error().code);
+          if (status >= 500) return error(req, done.error());
+          return manage_page(req, std::get<el::Run>(run), "", done.error().message, status);
+        }
+        return Response::redirect("/elections/" + std::to_string(*id) + "/manage?done=" + action);
+      });
 
   // JSON API of the organizer.
   router.add(Method::kPost, "/api/v1/elections", [this, organizer, life](Request& req) {
@@ -561,8 +563,8 @@ void Site::Impl::add_election_admin() {
                  if (std::holds_alternative<Response>(run)) {
                    return std::get<Response>(std::move(run));
                  }
-                 auto seq = step == "setup"  ? life->freeze_setup(*id)
-                            : step == "open" ? life->open(*id)
+                 auto seq = step == "setup"   ? life->freeze_setup(*id)
+                            : step == "open"  ? life->open(*id)
                             : step == "close" ? life->close(*id)
                                               : life->publish(*id);
                  if (!seq) return error(req, seq.error());
@@ -573,33 +575,32 @@ void Site::Impl::add_election_admin() {
   }
 
   // Invitees register a public key (contract: POST role-keys; no login, the token authorizes).
-  router.add(Method::kPost, "/api/v1/elections/{id}/role-keys",
-             [this, life, key_budget](Request& req) {
-               const auto id = positive_param(req, "id");
-               if (!id) return error(req, 404, kNoRun);
-               if (!key_budget->allow(std::to_string(*id), clock.now())) {
-                 return error(req, 429, "Too many requests at once. Please try again in a minute.")
-                     .header("Retry-After", "60");
-               }
-               boost::system::error_code ec;
-               const auto v = boost::json::parse(req.body, ec);
-               const auto* o = ec ? nullptr : v.if_object();
-               const auto* token = o ? o->if_contains("token") : nullptr;
-               const auto* key = o ? o->if_contains("key") : nullptr;
-               if (token == nullptr || !token->is_string() || key == nullptr || !key->is_string()) {
-                 return error(req, 400, "The body needs \"token\" and \"key\" (strings).");
-               }
-               auto slot = life->register_key(*id, token->as_string(), key->as_string());
-               if (!slot) return error(req, slot.error());
-               return json(
-                   boost::json::object{{"role", el::role_name(slot->role)}, {"slot", slot->slot}},
-                   201);
-             });
+  router.add(
+      Method::kPost, "/api/v1/elections/{id}/role-keys", [this, life, key_budget](Request& req) {
+        const auto id = positive_param(req, "id");
+        if (!id) return error(req, 404, kNoRun);
+        if (!key_budget->allow(std::to_string(*id), clock.now())) {
+          return error(req, 429, "Too many requests at once. Please try again in a minute.")
+              .header("Retry-After", "60");
+        }
+        boost::system::error_code ec;
+        const auto v = boost::json::parse(req.body, ec);
+        const auto* o = ec ? nullptr : v.if_object();
+        const auto* token = o ? o->if_contains("token") : nullptr;
+        const auto* key = o ? o->if_contains("key") : nullptr;
+        if (token == nullptr || !token->is_string() || key == nullptr || !key->is_string()) {
+          return error(req, 400, "The body needs \"token\" and \"key\" (strings).");
+        }
+        auto slot = life->register_key(*id, token->as_string(), key->as_string());
+        if (!slot) return error(req, slot.error());
+        return json(boost::json::object{{"role", el::role_name(slot->role)}, {"slot", slot->slot}},
+                    201);
+      });
 
   // Trustees' and registrars' signed events (contract: POST events).
-  auto post_event = [this, life, event_budget](const Request& req, std::int64_t id,
-                                               std::string_view text)
-      -> Result<el::Lifecycle::Appended> {
+  auto post_event = [this, life, event_budget](
+                        const Request& req, std::int64_t id,
+                        std::string_view text) -> Result<el::Lifecycle::Appended> {
     if (text.size() > kMaxEventBytes) {
       return too_large("The event is too large.");
     }
@@ -728,16 +729,16 @@ void Site::Impl::add_election_admin() {
       const auto c = progress->registrar_creds.at(slot - 1);
       d.set("credentials", c >= 0);
       d.set("credential_count", std::to_string(std::max<std::int64_t>(c, 0)));
-      next = progress->phase == "draft" ? "Wait for the organizer to freeze the setup."
-             : progress->phase == "setup"
-                 ? (c >= 0 ? "Done: give each voter a code." : "Make the credentials and upload "
-                                                                "the new line.")
-                 : "Done.";
+      next = progress->phase == "draft"   ? "Wait for the organizer to freeze the setup."
+             : progress->phase == "setup" ? (c >= 0 ? "Done: give each voter a code."
+                                                    : "Make the credentials and upload "
+                                                      "the new line.")
+                                          : "Done.";
     }
     d.set("next", translator.tr(l, next));
     return account_form(req, role == el::Role::kTrustee ? "election_trustee" : "election_registrar",
-                        std::move(d),
-                        role == el::Role::kTrustee ? "Trustee" : "Registrar", message, status);
+                        std::move(d), role == el::Role::kTrustee ? "Trustee" : "Registrar", message,
+                        status);
   };
 
   for (const auto role : {el::Role::kTrustee, el::Role::kRegistrar}) {

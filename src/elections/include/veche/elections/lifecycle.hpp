@@ -89,7 +89,7 @@ struct TrusteeProgress {
 struct Progress {
   std::string phase;  // "draft", "setup", "open", "closed", "done"
   std::vector<TrusteeProgress> trustees;
-  std::vector<bool> registrar_keys;         // registered
+  std::vector<bool> registrar_keys;           // registered
   std::vector<std::int64_t> registrar_creds;  // credentials published (-1: not yet)
   std::uint64_t ballots = 0;
   std::uint64_t partials = 0;
