@@ -10,6 +10,7 @@
 #include "veche/agenda/agenda.hpp"
 #include "veche/decisions/consultations.hpp"
 #include "veche/decisions/motions.hpp"
+#include "veche/elections/lifecycle.hpp"
 
 namespace veche::app {
 namespace {
@@ -32,6 +33,8 @@ Result<int> close_everything_due(store::Database& db, const core::Clock& clock,
   add(decisions::Motions(db, clock).close_due(kActor));
   add(decisions::Consultations(db, clock, data_key).close_due(kActor));
   add(agenda::Agenda(db, clock, data_key).count_due_rounds());
+  // Site-run elections: the heartbeat, the announced extension rule, the due closes.
+  add(elections::Lifecycle(db, clock, data_key).keep_deadlines());
   if (first_error) return *first_error;
   return done;
 }
