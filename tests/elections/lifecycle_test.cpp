@@ -317,6 +317,22 @@ TEST_P(LifecycleTest, WithoutARuleTheCloseNeverMoves) {
   EXPECT_EQ(elections_->get(id).value().phase, "closed");
 }
 
+TEST_P(LifecycleTest, RotatingTheDataKeyResealsTheAdministratorKeys) {
+  const auto id = create();
+  register_all(id);
+  const std::vector<std::uint8_t> raw(crypto::kDataKeyBytes, 9);
+  const crypto::SecretBytes next(raw);
+  const crypto::SecretBytes wrong(std::vector<std::uint8_t>(crypto::kDataKeyBytes, 3));
+  EXPECT_EQ(reseal_admin_keys(*db_, wrong, next).error().code, ErrorCode::kDataLoss);
+  ASSERT_EQ(reseal_admin_keys(*db_, key_, next).value(), 1);
+  EXPECT_EQ(life_->freeze_setup(id).error().code, ErrorCode::kDataLoss);  // the old key fails
+  Lifecycle rotated(*db_, clock_, next);
+  auto frozen = rotated.freeze_setup(id);
+  ASSERT_TRUE(frozen) << frozen.error().message;
+  EXPECT_EQ(state(id).setup().administrator.bytes(),
+            crypto::from_hex_fixed<32>(rotated.run(id).value().administrator).value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LifecycleTest,
                          ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
                          test_support::backend_name);

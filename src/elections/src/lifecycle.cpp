@@ -367,6 +367,38 @@ Result<SubmittedEvent> parse_submitted(std::string_view text) {
   return e;
 }
 
+Result<std::int64_t> reseal_admin_keys(store::Database& db, const crypto::SecretBytes& old_key,
+                                       const crypto::SecretBytes& new_key) {
+  std::int64_t n = 0;
+  VECHE_TRY(store::with_write(
+      db,
+      [&](store::Transaction& tx) -> Status {
+        n = 0;
+        VECHE_ASSIGN_OR_RETURN(auto rows,
+                               tx.query("SELECT election, admin_key FROM election_drafts"));
+        for (const auto& r : rows) {
+          const auto id = r.int64(0);
+          const auto& b = r.blob(1);
+          VECHE_ASSIGN_OR_RETURN(
+              auto seed,
+              crypto::decrypt_at_rest(
+                  old_key, kSealPurpose, associated(id),
+                  crypto::ByteView(reinterpret_cast<const std::uint8_t*>(b.data()), b.size())));
+          const auto sealed =
+              crypto::encrypt_at_rest(new_key, kSealPurpose, associated(id), seed.expose());
+          store::Blob blob(sealed.size());
+          std::transform(sealed.begin(), sealed.end(), blob.begin(),
+                         [](std::uint8_t x) { return static_cast<std::byte>(x); });
+          VECHE_TRY(tx.exec("UPDATE election_drafts SET admin_key = ? WHERE election = ?",
+                            {std::move(blob), id}));
+          ++n;
+        }
+        return ok();
+      },
+      store::Durability::kFull));
+  return n;
+}
+
 Result<ElectionId> Lifecycle::create(std::int64_t organizer, const Draft& d) {
   VECHE_TRY(validate(d));
   crypto::SystemRandom rng;

@@ -106,6 +106,13 @@ struct SubmittedEvent {
 // ignored, the server chains the event itself) or {"type","payload"}. kInvalidArgument.
 Result<SubmittedEvent> parse_submitted(std::string_view text);
 
+// For `veche data-key rotate`: opens every administrator key sealed under `old_key` and seals
+// it under `new_key`, in one transaction. kDataLoss, and nothing changes, when one does not open
+// (the wrong key). Invite links of slots still waiting for a key change with the data key: the
+// manage page shows the new ones. Returns how many keys were resealed.
+Result<std::int64_t> reseal_admin_keys(store::Database& db, const crypto::SecretBytes& old_key,
+                                       const crypto::SecretBytes& new_key);
+
 class Lifecycle {
  public:
   // `data_key` seals the administrator keys; it must outlive this object.
