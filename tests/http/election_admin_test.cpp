@@ -89,6 +89,7 @@ TEST_F(ElectionAdminSiteTest, BadInputKeepsTheFormAndCsrfIsRequired) {
   auto ru = send(Method::kPost, "/elections/new", form(csrf_in(page.body), "x"),
                  {{"accept-language", "ru"}});
   EXPECT_EQ(ru.status, 400);
+  EXPECT_NE(ru.body.find("Порог — это число доверенных лиц."), std::string::npos);
 }
 
 TEST_F(ElectionAdminSiteTest, OnlyTheOrganizerOrTheOperatorManagesAnElection) {
