@@ -156,7 +156,9 @@ struct Loaded {
   store::Blob sealed_admin;
 };
 
-Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, ElectionId id) {
+// The run; with `with_board` also the board's events and state (a replay of the whole board).
+Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, ElectionId id,
+                    bool with_board = true) {
   VECHE_ASSIGN_OR_RETURN(
       auto rows,
       tx.query("SELECT d.organizer, e.election_id, d.spec, d.opens_at, d.closes_at, "
@@ -193,6 +195,7 @@ Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, Elec
     s.public_key = rr.opt_text(4).value_or("");
     l.run.roles.push_back(std::move(s));
   }
+  if (!with_board) return l;
   VECHE_ASSIGN_OR_RETURN(l.events, load_events(tx, id));
   VECHE_ASSIGN_OR_RETURN(l.state, replay_stored(l.events));
   return l;
@@ -445,7 +448,7 @@ Result<ElectionId> Lifecycle::create(std::int64_t organizer, const Draft& d) {
 
 Result<Run> Lifecycle::run(ElectionId id) const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto l, load(*tx, key_, id));
+  VECHE_ASSIGN_OR_RETURN(auto l, load(*tx, key_, id, /*with_board=*/false));
   return std::move(l.run);
 }
 
@@ -638,8 +641,11 @@ Result<int> Lifecycle::keep_deadlines() {
     } else {
       VECHE_TRY(tx.exec("INSERT INTO election_keeper (id, last_beat) VALUES (1, ?)", {now_s}));
     }
-    VECHE_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT election FROM election_drafts WHERE "
-                                               "opened_at IS NOT NULL ORDER BY election"));
+    // Open elections: opened by the site and not closed yet (no replay of their boards here).
+    VECHE_ASSIGN_OR_RETURN(
+        auto rows, tx.query("SELECT d.election FROM election_drafts d WHERE d.opened_at IS NOT "
+                            "NULL AND NOT EXISTS (SELECT 1 FROM election_events e WHERE "
+                            "e.election = d.election AND e.type = 'close') ORDER BY d.election"));
     for (const auto& r : rows) open.push_back(r.int64(0));
     return ok();
   }));
@@ -650,8 +656,7 @@ Result<int> Lifecycle::keep_deadlines() {
     auto st = store::with_write(
         db_,
         [&](store::Transaction& tx) -> Status {
-          VECHE_ASSIGN_OR_RETURN(auto l, load(tx, key_, id));
-          if (l.state.phase() != record::Phase::kOpen) return ok();
+          VECHE_ASSIGN_OR_RETURN(auto l, load(tx, key_, id, /*with_board=*/false));
           const auto& rule = l.run.draft.extension;
           const auto close_s = core::to_unix(l.run.effective_close());
           const auto opened_s = core::to_unix(*l.run.opened_at);
@@ -679,6 +684,8 @@ Result<int> Lifecycle::keep_deadlines() {
             }
           }
           if (now < l.run.effective_close()) return ok();
+          VECHE_ASSIGN_OR_RETURN(l, load(tx, key_, id));  // the board, to close it
+          if (l.state.phase() != record::Phase::kOpen) return ok();
           VECHE_ASSIGN_OR_RETURN(auto admin, admin_key(key_, l));
           VECHE_TRY(append_event(tx, id, l.state, "close", record::make_close(l.state, admin)));
           closed_now = true;
