@@ -97,68 +97,13 @@ Result<Draft> parse_spec(std::string_view text) {
   return d;
 }
 
-Result<std::vector<record::Event>> load_events(store::Transaction& tx, ElectionId id) {
-  VECHE_ASSIGN_OR_RETURN(auto rows,
-                         tx.query("SELECT seq, prev, type, payload, hash FROM election_events "
-                                  "WHERE election = ? ORDER BY seq",
-                                  {id}));
-  std::vector<record::Event> events;
-  events.reserve(rows.size());
-  for (const auto& r : rows) {
-    record::Event e;
-    e.seq = static_cast<std::uint64_t>(r.int64(0));
-    VECHE_ASSIGN_OR_RETURN(e.prev, crypto::from_hex_fixed<32>(r.text(1)));
-    e.type = r.text(2);
-    e.payload = r.text(3);
-    VECHE_ASSIGN_OR_RETURN(e.hash, crypto::from_hex_fixed<32>(r.text(4)));
-    events.push_back(std::move(e));
-  }
-  return events;
-}
-
-// The board's state (ballot proofs trusted: each was checked when it was appended).
-Result<record::ElectionState> replay_stored(const std::vector<record::Event>& events) {
-  record::ElectionState state;
-  state.trust_ballot_proofs(true);
-  for (const auto& e : events) {
-    if (auto st = state.apply(e); !st) {
-      return data_loss("the stored board does not check: " + st.error().message);
-    }
-  }
-  return state;
-}
-
-// Checks `payload` as the next event (fully) and stores it. Never a ballot (Elections::cast).
-Result<record::Event> append_event(store::Transaction& tx, ElectionId id,
-                                   record::ElectionState& state, std::string_view type,
-                                   const json::object& payload) {
-  record::Event e;
-  e.seq = state.events();
-  e.prev = state.head();
-  e.type = std::string(type);
-  e.payload = json::serialize(payload);
-  if (e.payload.size() > record::kMaxLineBytes) return invalid_argument("The event is too large.");
-  e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
-  state.trust_ballot_proofs(false);
-  if (auto st = state.apply(e); !st) return invalid_argument(st.error().message);
-  VECHE_TRY(
-      tx.exec("INSERT INTO election_events (election, seq, prev, type, payload, hash) "
-              "VALUES (?, ?, ?, ?, ?, ?)",
-              {id, static_cast<std::int64_t>(e.seq), crypto::to_hex(e.prev), e.type, e.payload,
-               crypto::to_hex(e.hash)}));
-  return e;
-}
-
 struct Loaded {
   Run run;
-  std::vector<record::Event> events;
-  record::ElectionState state;
   store::Blob sealed_admin;
 };
 
-// The run; with `with_board` also the board's events and state (a replay of the whole board).
-Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, ElectionId id,
-                    bool with_board = true) {
+// The run (the board's state is kept by Elections).
+Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, ElectionId id) {
   VECHE_ASSIGN_OR_RETURN(
       auto rows,
       tx.query("SELECT d.organizer, e.election_id, d.spec, d.opens_at, d.closes_at, "
@@ -195,9 +140,6 @@ Result<Loaded> load(store::Transaction& tx, const crypto::SecretBytes& key, Elec
     s.public_key = rr.opt_text(4).value_or("");
     l.run.roles.push_back(std::move(s));
   }
-  if (!with_board) return l;
-  VECHE_ASSIGN_OR_RETURN(l.events, load_events(tx, id));
-  VECHE_ASSIGN_OR_RETURN(l.state, replay_stored(l.events));
   return l;
 }
 
@@ -222,9 +164,10 @@ std::string random_salt() {
       crypto::ByteView(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
 }
 
-Progress progress_of(const Loaded& l, core::TimePoint now) {
-  const auto& st = l.state;
-  const auto& run = l.run;
+// `tallies`: the type and payload of the complaint and credentials events, for their counts.
+Progress progress_of(const Run& run, const record::ElectionState& st,
+                     const std::vector<std::pair<std::string, std::string>>& tallies,
+                     core::TimePoint now) {
   Progress p;
   p.phase = phase_of(st);
   const auto n = run.draft.trustees.size();
@@ -249,17 +192,17 @@ Progress progress_of(const Loaded& l, core::TimePoint now) {
       t.disqualified = st.disqualified().contains(i);
       t.partial = st.partials().contains(i);
     }
-    for (const auto& e : l.events) {
+    for (const auto& [type, payload] : tallies) {
       json::error_code ec;
-      const auto v = json::parse(e.payload, ec);
+      const auto v = json::parse(payload, ec);
       if (ec || !v.is_object()) continue;
       const auto& o = v.as_object();
-      if (e.type == "trustee_complaint") {
+      if (type == "trustee_complaint") {
         if (const auto* t = o.if_contains("trustee"); t != nullptr && t->is_int64()) {
           const auto i = static_cast<std::size_t>(t->as_int64());
           if (i >= 1 && i <= n) ++p.trustees[i - 1].complaints;
         }
-      } else if (e.type == "credentials") {
+      } else if (type == "credentials") {
         const auto* r = o.if_contains("registrar");
         const auto* c = o.if_contains("credentials");
         if (r != nullptr && r->is_int64() && c != nullptr && c->is_array()) {
@@ -448,14 +391,28 @@ Result<ElectionId> Lifecycle::create(std::int64_t organizer, const Draft& d) {
 
 Result<Run> Lifecycle::run(ElectionId id) const {
   VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto l, load(*tx, key_, id, /*with_board=*/false));
+  VECHE_ASSIGN_OR_RETURN(auto l, load(*tx, key_, id));
   return std::move(l.run);
 }
 
 Result<Progress> Lifecycle::progress(ElectionId id) const {
-  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
-  VECHE_ASSIGN_OR_RETURN(auto l, load(*tx, key_, id));
-  return progress_of(l, clock_.now());
+  Run run;
+  std::vector<std::pair<std::string, std::string>> tallies;
+  {
+    VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(auto l, load(*tx, key_, id));
+    run = std::move(l.run);
+    VECHE_ASSIGN_OR_RETURN(auto rows, tx->query("SELECT type, payload FROM election_events WHERE "
+                                                "election = ? AND type IN "
+                                                "('trustee_complaint', 'credentials') ORDER BY seq",
+                                                {id}));
+    for (const auto& r : rows) tallies.emplace_back(r.text(0), r.text(1));
+  }
+  Progress p;
+  VECHE_TRY(board_.inspect(id, [&](const record::ElectionState& st) {
+    p = progress_of(run, st, tallies, clock_.now());
+  }));
+  return p;
 }
 
 Result<RoleSlot> Lifecycle::invitee(ElectionId id, std::string_view token) const {
@@ -541,53 +498,54 @@ Result<RoleSlot> Lifecycle::register_key(ElectionId id, std::string_view token,
 }
 
 Result<std::uint64_t> Lifecycle::admin_step(ElectionId id, std::string_view step) {
-  std::uint64_t seq = 0;
-  VECHE_TRY(store::with_write(
-      db_,
-      [&](store::Transaction& tx) -> Status {
-        VECHE_ASSIGN_OR_RETURN(auto l, load(tx, key_, id));
-        const auto now = clock_.now();
-        const auto p = progress_of(l, now);
-        VECHE_ASSIGN_OR_RETURN(auto admin, admin_key(key_, l));
-        json::object payload;
-        std::string type(step);
-        if (step == "setup") {
-          if (!p.freeze_blocked.empty()) return failed_precondition(p.freeze_blocked);
-          record::Setup s;
-          s.election_id = l.run.election_id;
-          s.title = l.run.draft.title;
-          s.questions = l.run.draft.questions;
-          s.threshold = l.run.draft.threshold;
-          s.administrator = admin.verify_key();
-          for (const auto& r : l.run.roles) {
-            VECHE_ASSIGN_OR_RETURN(auto bytes, crypto::from_hex_fixed<32>(r.public_key));
-            VECHE_ASSIGN_OR_RETURN(auto k, crypto::VerifyKey::from_bytes(bytes));
-            (r.role == Role::kTrustee ? s.trustees : s.registrars).push_back({r.name, k});
-          }
-          payload = record::make_setup(s, admin);
-        } else if (step == "open") {
-          if (!p.open_blocked.empty()) return failed_precondition(p.open_blocked);
-          auto made = record::make_open(l.state, admin);
-          if (!made) return failed_precondition(made.error().message);
-          payload = std::move(*made);
-          VECHE_TRY(tx.exec("UPDATE election_drafts SET opened_at = ? WHERE election = ?",
-                            {core::to_unix(now), id}));
-        } else if (step == "close") {
-          if (!p.close_blocked.empty()) return failed_precondition(p.close_blocked);
-          payload = record::make_close(l.state, admin);
-        } else {
-          if (!p.publish_blocked.empty()) return failed_precondition(p.publish_blocked);
-          auto made = record::make_result(l.state, admin);
-          if (!made) return failed_precondition(made.error().message);
-          payload = std::move(*made);
-          type = "result";
-        }
-        VECHE_ASSIGN_OR_RETURN(auto e, append_event(tx, id, l.state, type, payload));
-        seq = e.seq;
-        return ok();
-      },
-      store::Durability::kFull));
-  return seq;
+  Loaded l;
+  {
+    VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(l, load(*tx, key_, id));
+  }
+  VECHE_ASSIGN_OR_RETURN(auto admin, admin_key(key_, l));
+  const auto now = clock_.now();
+  const std::string type = step == "publish" ? "result" : std::string(step);
+  auto make = [&](const record::ElectionState& st) -> Result<json::object> {
+    const auto p = progress_of(l.run, st, {}, now);
+    if (step == "setup") {
+      if (!p.freeze_blocked.empty()) return failed_precondition(p.freeze_blocked);
+      record::Setup s;
+      s.election_id = l.run.election_id;
+      s.title = l.run.draft.title;
+      s.questions = l.run.draft.questions;
+      s.threshold = l.run.draft.threshold;
+      s.administrator = admin.verify_key();
+      for (const auto& r : l.run.roles) {
+        VECHE_ASSIGN_OR_RETURN(auto bytes, crypto::from_hex_fixed<32>(r.public_key));
+        VECHE_ASSIGN_OR_RETURN(auto k, crypto::VerifyKey::from_bytes(bytes));
+        (r.role == Role::kTrustee ? s.trustees : s.registrars).push_back({r.name, k});
+      }
+      return record::make_setup(s, admin);
+    }
+    if (step == "open") {
+      if (!p.open_blocked.empty()) return failed_precondition(p.open_blocked);
+      auto made = record::make_open(st, admin);
+      if (!made) return failed_precondition(made.error().message);
+      return made;
+    }
+    if (step == "close") {
+      if (!p.close_blocked.empty()) return failed_precondition(p.close_blocked);
+      return record::make_close(st, admin);
+    }
+    if (!p.publish_blocked.empty()) return failed_precondition(p.publish_blocked);
+    auto made = record::make_result(st, admin);
+    if (!made) return failed_precondition(made.error().message);
+    return made;
+  };
+  auto also = [&](store::Transaction& tx, const record::ElectionState&) -> Status {
+    if (step != "open") return ok();
+    VECHE_TRY(tx.exec("UPDATE election_drafts SET opened_at = ? WHERE election = ?",
+                      {core::to_unix(now), id}));
+    return ok();
+  };
+  VECHE_ASSIGN_OR_RETURN(auto e, board_.append(id, type, make, also));
+  return e.seq;
 }
 
 Result<std::uint64_t> Lifecycle::freeze_setup(ElectionId id) { return admin_step(id, "setup"); }
@@ -596,34 +554,23 @@ Result<std::uint64_t> Lifecycle::close(ElectionId id) { return admin_step(id, "c
 Result<std::uint64_t> Lifecycle::publish(ElectionId id) { return admin_step(id, "publish"); }
 
 Result<Lifecycle::Appended> Lifecycle::append(ElectionId id, const SubmittedEvent& submitted) {
-  Appended out;
-  VECHE_TRY(store::with_write(
-      db_,
-      [&](store::Transaction& tx) -> Status {
-        VECHE_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT 1 FROM elections WHERE id = ?", {id}));
-        if (rows.empty()) return not_found("There is no such election.");
-        VECHE_ASSIGN_OR_RETURN(auto events, load_events(tx, id));
-        VECHE_ASSIGN_OR_RETURN(auto state, replay_stored(events));
-        const auto phase = state.phase();
-        const bool ceremony = submitted.type == "trustee_key" || submitted.type == "trustee_deal" ||
-                              submitted.type == "trustee_complaint" ||
-                              submitted.type == "credentials";
-        if (phase == record::Phase::kEmpty) {
-          return conflict("The setup is not frozen yet: nothing can be published.");
-        }
-        if (ceremony && phase != record::Phase::kSetup) {
-          return conflict("The key ceremony and the credentials are over.");
-        }
-        if (submitted.type == "partial_decryption" && phase != record::Phase::kClosed) {
-          return conflict("Partial decryptions come after the close, before the result.");
-        }
-        VECHE_ASSIGN_OR_RETURN(auto e,
-                               append_event(tx, id, state, submitted.type, submitted.payload));
-        out = Appended{e.seq, crypto::to_hex(e.hash)};
-        return ok();
-      },
-      store::Durability::kFull));
-  return out;
+  const bool ceremony = submitted.type == "trustee_key" || submitted.type == "trustee_deal" ||
+                        submitted.type == "trustee_complaint" || submitted.type == "credentials";
+  auto make = [&](const record::ElectionState& st) -> Result<json::object> {
+    const auto phase = st.phase();
+    if (phase == record::Phase::kEmpty) {
+      return conflict("The setup is not frozen yet: nothing can be published.");
+    }
+    if (ceremony && phase != record::Phase::kSetup) {
+      return conflict("The key ceremony and the credentials are over.");
+    }
+    if (submitted.type == "partial_decryption" && phase != record::Phase::kClosed) {
+      return conflict("Partial decryptions come after the close, before the result.");
+    }
+    return submitted.payload;
+  };
+  VECHE_ASSIGN_OR_RETURN(auto e, board_.append(id, submitted.type, make));
+  return Appended{e.seq, crypto::to_hex(e.hash)};
 }
 
 Result<int> Lifecycle::keep_deadlines() {
@@ -652,11 +599,12 @@ Result<int> Lifecycle::keep_deadlines() {
   int done = 0;
   std::optional<Error> first_error;
   for (const auto id : open) {
-    bool closed_now = false;
+    bool due = false;
     auto st = store::with_write(
         db_,
         [&](store::Transaction& tx) -> Status {
-          VECHE_ASSIGN_OR_RETURN(auto l, load(tx, key_, id, /*with_board=*/false));
+          due = false;
+          VECHE_ASSIGN_OR_RETURN(auto l, load(tx, key_, id));
           const auto& rule = l.run.draft.extension;
           const auto close_s = core::to_unix(l.run.effective_close());
           const auto opened_s = core::to_unix(*l.run.opened_at);
@@ -683,17 +631,19 @@ Result<int> Lifecycle::keep_deadlines() {
               }
             }
           }
-          if (now < l.run.effective_close()) return ok();
-          VECHE_ASSIGN_OR_RETURN(l, load(tx, key_, id));  // the board, to close it
-          if (l.state.phase() != record::Phase::kOpen) return ok();
-          VECHE_ASSIGN_OR_RETURN(auto admin, admin_key(key_, l));
-          VECHE_TRY(append_event(tx, id, l.state, "close", record::make_close(l.state, admin)));
-          closed_now = true;
+          due = now >= l.run.effective_close();
           return ok();
         },
         store::Durability::kFull);
+    if (st && due) {
+      auto closed = close(id);
+      if (closed) {
+        ++done;
+      } else if (closed.error().code != ErrorCode::kFailedPrecondition) {
+        st = closed.error();
+      }
+    }
     if (!st && !first_error) first_error = st.error();
-    if (st && closed_now) ++done;
   }
   if (first_error) return *first_error;
   return done;

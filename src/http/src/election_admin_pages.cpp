@@ -242,7 +242,7 @@ const char* kind_label(record::QuestionKind k) {
 // The schedule and the extension rule of a site-run election, for its public page.
 void Site::Impl::election_schedule(const Request& req, std::int64_t id, Data& d) const {
   const Lang l = lang(req);
-  el::Lifecycle life(db, clock, accounts_web->key_);
+  el::Lifecycle life(db, clock, accounts_web->key_, *elections_service);
   auto run = life.run(id);
   if (!run) return;
   Data s;
@@ -265,7 +265,8 @@ void Site::Impl::election_schedule(const Request& req, std::int64_t id, Data& d)
 }
 
 void Site::Impl::add_election_admin() {
-  auto life = std::make_shared<el::Lifecycle>(db, clock, accounts_web->key_);
+  elections_service = std::make_shared<el::Elections>(db, clock);
+  auto life = std::make_shared<el::Lifecycle>(db, clock, accounts_web->key_, *elections_service);
   // Budgets per minute on the events API: each election at most 600 events (a 64-trustee
   // ceremony has about 8,000 in all, sent over many minutes), 6,000 over all elections; over
   // budget is 429 and costs no verification.

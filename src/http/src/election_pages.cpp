@@ -101,7 +101,9 @@ std::string credential_of(std::string_view body) {
 }  // namespace
 
 void Site::Impl::add_elections() {
-  auto service = std::make_shared<elections::Elections>(db, clock);
+  // Shared with the site-run elections' pages (add_election_admin(), called first).
+  auto service =
+      elections_service ? elections_service : std::make_shared<elections::Elections>(db, clock);
   // Budgets per minute: each election may spend at most 60,000 ballot checks (1,000/s, about
   // twice what two cores verify), each credential at most 10 casts; over budget is 429 and
   // costs no proof verification. An unknown credential is refused before its proofs are checked.

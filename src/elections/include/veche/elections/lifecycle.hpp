@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,9 +116,18 @@ Result<std::int64_t> reseal_admin_keys(store::Database& db, const crypto::Secret
 
 class Lifecycle {
  public:
-  // `data_key` seals the administrator keys; it must outlive this object.
+  // `data_key` seals the administrator keys; it must outlive this object. The boards' states
+  // are kept by `board` (shared with the pages that cast ballots, so that one cache follows
+  // each board), or by an Elections of this object's own.
   Lifecycle(store::Database& db, const core::Clock& clock, const crypto::SecretBytes& data_key)
-      : db_(db), clock_(clock), key_(data_key) {}
+      : db_(db),
+        clock_(clock),
+        key_(data_key),
+        own_(std::make_unique<Elections>(db, clock)),
+        board_(*own_) {}
+  Lifecycle(store::Database& db, const core::Clock& clock, const crypto::SecretBytes& data_key,
+            Elections& board)
+      : db_(db), clock_(clock), key_(data_key), board_(board) {}
 
   // A new draft by `organizer`: the election appears with phase "draft"; an invitation per
   // role slot. kInvalidArgument (validate()).
@@ -163,6 +173,8 @@ class Lifecycle {
   store::Database& db_;
   const core::Clock& clock_;
   const crypto::SecretBytes& key_;
+  std::unique_ptr<Elections> own_;
+  Elections& board_;  // the boards' states, kept in step (thread-safe)
 };
 
 }  // namespace veche::elections
