@@ -461,8 +461,7 @@ void Site::Impl::add_election_admin() {
       d.set(std::string("can_") + name, blocked->empty());
       if (!blocked->empty()) d.set(std::string(name) + "_blocked", translator.tr(l, *blocked));
     }
-    Request copy = req;
-    election_schedule(copy, run.id, d);
+    election_schedule(req, run.id, d);
     return account_form(req, "election_manage", std::move(d), "Manage the election", message,
                         status);
   };
@@ -608,7 +607,6 @@ void Site::Impl::add_election_admin() {
     if (!event_budget->allow(std::to_string(id), clock.now())) {
       return resource_exhausted("Too many events at once. Please try again in a minute.");
     }
-    (void)req;
     VECHE_ASSIGN_OR_RETURN(auto e, el::parse_submitted(text));
     return life->append(id, e);
   };
@@ -616,7 +614,7 @@ void Site::Impl::add_election_admin() {
   router.add(Method::kPost, "/api/v1/elections/{id}/events", [this, post_event](Request& req) {
     const auto id = positive_param(req, "id");
     if (!id) return error(req, 404, kNoRun);
-    auto done = post_event(req, *id, req.body);
+    auto done = post_event(*id, req.body);
     if (!done) {
       Response r = error(req, done.error());
       if (r.status == 429) r.header("Retry-After", "60");
@@ -767,7 +765,7 @@ void Site::Impl::add_election_admin() {
                          "Paste the new lines of your board file.", 400);
       }
       for (const auto& line : lines) {
-        auto done = post_event(req, *id, line);
+        auto done = post_event(*id, line);
         if (!done) {
           const int status = status_for(done.error().code);
           if (status >= 500) return error(req, done.error());
