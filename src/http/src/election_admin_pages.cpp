@@ -599,8 +599,7 @@ void Site::Impl::add_election_admin() {
 
   // Trustees' and registrars' signed events (contract: POST events).
   auto post_event = [this, life, event_budget](
-                        const Request& req, std::int64_t id,
-                        std::string_view text) -> Result<el::Lifecycle::Appended> {
+                        std::int64_t id, std::string_view text) -> Result<el::Lifecycle::Appended> {
     if (text.size() > kMaxEventBytes) {
       return too_large("The event is too large.");
     }
