@@ -223,6 +223,13 @@ Result<el::Draft> draft_from_json(std::string_view body) {
   return draft_from_form(f);
 }
 
+// The site's address as the request names it, for links and commands people copy (shown,
+// escaped, never used for a redirect).
+std::string site_origin(const Request& req, bool secure) {
+  const std::string host(req.header("host"));
+  return (secure ? "https://" : "http://") + (host.empty() ? std::string("localhost") : host);
+}
+
 const char* kind_label(record::QuestionKind k) {
   switch (k) {
     case record::QuestionKind::kApproval:
@@ -434,7 +441,9 @@ void Site::Impl::add_election_admin() {
       rd.set("registered", !r.public_key.empty());
       rd.set("key", r.public_key);
       if (draft && r.public_key.empty()) {
-        rd.set("link", "/elections/" + std::to_string(run.id) + "/join/" + r.invite_token);
+        const std::string link = "/elections/" + std::to_string(run.id) + "/join/" + r.invite_token;
+        rd.set("link", link);
+        rd.set("full_link", site_origin(req, options.secure_cookies) + link);
       }
       rd.set("renewable", draft && r.public_key.empty());
       if (r.role == el::Role::kTrustee) {
@@ -700,9 +709,7 @@ void Site::Impl::add_election_admin() {
     d.set("phase", progress->phase);
     d.set("registered", !me->public_key.empty());
     d.set("key", me->public_key);
-    const std::string host(req.header("host"));
-    d.set("origin", (options.secure_cookies ? "https://" : "http://") +
-                        (host.empty() ? std::string("localhost") : host));
+    d.set("origin", site_origin(req, options.secure_cookies));
     if (!notice.empty()) d.set("notice", translator.tr(l, notice));
     std::string next;
     if (role == el::Role::kTrustee) {
