@@ -2,8 +2,9 @@
 // press a button or run cron — motions past their voting window, consultations past their close
 // time, priority rounds that have closed, site-run elections past their close (moved only by
 // the extension rule announced in the draft, measured by this keeper's own heartbeat). The
-// outcomes do not depend on when this runs: only votes cast inside each window exist
-// (docs/decisions.md, "Closing").
+// outcomes of motions and consultations do not depend on when this runs: only votes cast inside
+// each window exist (docs/decisions.md, "Closing"). An election's close event marks its last
+// counted ballot: ballots may reach the board until the first pass after the close time.
 #pragma once
 
 #include <chrono>
