@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -57,8 +58,17 @@ DeadlineKeeper::DeadlineKeeper(store::Database& db, const core::Clock& clock,
       } else if (*done > 0) {
         spdlog::info("deadline keeper: closed or counted {}", *done);
       }
+      // Sooner when an election closes before the next pass, so that its close is not late
+      // (after an error, the usual interval: a failing close is not retried every second).
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(interval);
+      if (auto next = elections::Lifecycle(db, clock, key).next_close(); done && next && *next) {
+        const auto until =
+            std::chrono::duration_cast<std::chrono::milliseconds>(**next - clock.now());
+        wait = std::clamp(until + std::chrono::milliseconds(200), std::chrono::milliseconds(1000),
+                          wait);
+      }
       std::unique_lock lock(impl_->mu);
-      impl_->wake.wait_for(lock, stop, interval, [] { return false; });
+      impl_->wake.wait_for(lock, stop, wait, [] { return false; });
     }
   });
 }

@@ -4,7 +4,7 @@
 // the extension rule announced in the draft, measured by this keeper's own heartbeat). The
 // outcomes of motions and consultations do not depend on when this runs: only votes cast inside
 // each window exist (docs/decisions.md, "Closing"). An election's close event marks its last
-// counted ballot: ballots may reach the board until the first pass after the close time.
+// counted ballot: the keeper wakes up at the earliest close, so it comes within about a second.
 #pragma once
 
 #include <chrono>

@@ -295,12 +295,14 @@ TEST_P(LifecycleTest, KeeperClosesDueElectionsAndExtendsOnlyAsAnnounced) {
   EXPECT_EQ(life_->keep_deadlines().value(), 1);
   EXPECT_EQ(life_->run(id).value().effective_close(), scheduled + 2h);
   EXPECT_EQ(elections_->get(id).value().phase, "open");  // the close has moved past now
+  EXPECT_EQ(life_->next_close().value(), scheduled + 2h);
   // The keeper closes it once due.
   beat_until(scheduled + 2h - 1min);
   clock_.advance(1min);
   EXPECT_EQ(life_->keep_deadlines().value(), 1);
   EXPECT_EQ(elections_->get(id).value().phase, "closed");
   EXPECT_EQ(life_->keep_deadlines().value(), 0);
+  EXPECT_FALSE(life_->next_close().value());
 }
 
 TEST_P(LifecycleTest, WithoutARuleTheCloseNeverMoves) {

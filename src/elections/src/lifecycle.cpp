@@ -573,6 +573,17 @@ Result<Lifecycle::Appended> Lifecycle::append(ElectionId id, const SubmittedEven
   return Appended{e.seq, crypto::to_hex(e.hash)};
 }
 
+Result<std::optional<core::TimePoint>> Lifecycle::next_close() const {
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(
+      auto rows,
+      tx->query("SELECT MIN(d.closes_at + d.extended_seconds) FROM election_drafts d WHERE "
+                "d.opened_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM election_events e WHERE "
+                "e.election = d.election AND e.type = 'close')"));
+  if (rows.empty() || rows[0].is_null(0)) return std::optional<core::TimePoint>();
+  return std::optional<core::TimePoint>(core::from_unix(rows[0].int64(0)));
+}
+
 Result<int> Lifecycle::keep_deadlines() {
   const auto now = clock_.now();
   const auto now_s = core::to_unix(now);

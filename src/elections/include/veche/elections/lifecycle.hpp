@@ -166,6 +166,9 @@ class Lifecycle {
   // rule to an outage the heartbeat shows, and closes every election past its (extended)
   // close. Returns how many elections it closed or extended.
   Result<int> keep_deadlines();
+  // The earliest (extended) close of an election this site opened and has not closed, if any:
+  // the keeper wakes up then, so that the close is not late by up to its interval.
+  Result<std::optional<core::TimePoint>> next_close() const;
 
  private:
   Result<std::uint64_t> admin_step(ElectionId id, std::string_view step);
