@@ -11,6 +11,7 @@
 
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
+#include "veche/elections/lifecycle.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/key_rotation.hpp"
 
@@ -34,9 +35,17 @@ Status rotate(const GlobalOptions& global, const std::string& db_flag) {
   }
   VECHE_ASSIGN_OR_RETURN(auto context, open_registry(global, db_flag));
   VECHE_ASSIGN_OR_RETURN(auto new_key, registry::load_or_create_data_key(next));
+  // The elections' administrator keys first: when the registry's rotation then fails, they are
+  // sealed back under the old key.
+  auto elections = elections::reseal_admin_keys(*context->db, context->key, new_key);
+  if (!elections) {
+    std::filesystem::remove(next);
+    return elections.error();
+  }
   auto done =
       registry::rotate_data_key(*context->db, context->clock, context->key, new_key, "operator");
   if (!done) {
+    (void)elections::reseal_admin_keys(*context->db, new_key, context->key);
     std::filesystem::remove(next);
     return done.error();
   }
@@ -55,12 +64,13 @@ Status rotate(const GlobalOptions& global, const std::string& db_flag) {
   }
   std::printf(
       "data key rotated (%s)\n"
-      "  resealed: %lld TOTP secrets, %lld contact addresses\n"
+      "  resealed: %lld TOTP secrets, %lld contact addresses, %lld election keys\n"
       "  ended: %lld sessions, %lld access tokens; revoked: %lld unused invitation codes\n"
       "restart every server of this database so that it reads the new key\n",
       key_file.c_str(), static_cast<long long>(done->totp_secrets),
-      static_cast<long long>(done->contact_addresses), static_cast<long long>(done->sessions_ended),
-      static_cast<long long>(done->tokens_deleted), static_cast<long long>(done->codes_revoked));
+      static_cast<long long>(done->contact_addresses), static_cast<long long>(*elections),
+      static_cast<long long>(done->sessions_ended), static_cast<long long>(done->tokens_deleted),
+      static_cast<long long>(done->codes_revoked));
   return ok();
 }
 

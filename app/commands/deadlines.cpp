@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "veche/agenda/agenda.hpp"
 #include "veche/decisions/consultations.hpp"
 #include "veche/decisions/motions.hpp"
+#include "veche/elections/lifecycle.hpp"
 
 namespace veche::app {
 namespace {
@@ -32,6 +34,8 @@ Result<int> close_everything_due(store::Database& db, const core::Clock& clock,
   add(decisions::Motions(db, clock).close_due(kActor));
   add(decisions::Consultations(db, clock, data_key).close_due(kActor));
   add(agenda::Agenda(db, clock, data_key).count_due_rounds());
+  // Site-run elections: the heartbeat, the announced extension rule, the due closes.
+  add(elections::Lifecycle(db, clock, data_key).keep_deadlines());
   if (first_error) return *first_error;
   return done;
 }
@@ -54,8 +58,17 @@ DeadlineKeeper::DeadlineKeeper(store::Database& db, const core::Clock& clock,
       } else if (*done > 0) {
         spdlog::info("deadline keeper: closed or counted {}", *done);
       }
+      // Sooner when an election closes before the next pass, so that its close is not late
+      // (after an error, the usual interval: a failing close is not retried every second).
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(interval);
+      if (auto next = elections::Lifecycle(db, clock, key).next_close(); done && next && *next) {
+        const auto until =
+            std::chrono::duration_cast<std::chrono::milliseconds>(**next - clock.now());
+        wait = std::clamp(until + std::chrono::milliseconds(200), std::chrono::milliseconds(1000),
+                          wait);
+      }
       std::unique_lock lock(impl_->mu);
-      impl_->wake.wait_for(lock, stop, interval, [] { return false; });
+      impl_->wake.wait_for(lock, stop, wait, [] { return false; });
     }
   });
 }

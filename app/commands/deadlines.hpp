@@ -1,7 +1,10 @@
 // The deadline keeper of `veche serve`: closes and counts what is due without anyone having to
 // press a button or run cron — motions past their voting window, consultations past their close
-// time, priority rounds that have closed. The outcomes do not depend on when this runs: only
-// votes cast inside each window exist (docs/decisions.md, "Closing").
+// time, priority rounds that have closed, site-run elections past their close (moved only by
+// the extension rule announced in the draft, measured by this keeper's own heartbeat). The
+// outcomes of motions and consultations do not depend on when this runs: only votes cast inside
+// each window exist (docs/decisions.md, "Closing"). An election's close event marks its last
+// counted ballot: the keeper wakes up at the earliest close, so it comes within about a second.
 #pragma once
 
 #include <chrono>

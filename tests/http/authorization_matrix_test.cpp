@@ -25,6 +25,7 @@ enum class Access {
   kCoordinator,  // a coordinator with a second-factor session (never the operator)
   kModerator,    // a moderator with a second-factor session, or the operator
   kOpener,       // a delegate of any organization, a moderator or the operator
+  kOrganizer,    // a delegate of any organization (second factor passed) or the operator
 };
 
 const std::map<std::string, Access>& table() {
@@ -244,6 +245,27 @@ const std::map<std::string, Access>& table() {
       {"PUT /api/v1/conversations/{id}/votes/{statement}", Access::kAccount},
       {"POST /api/v1/conversations/{id}/statements", Access::kAccount},
       {"GET /api/v1/conversations/{id}/report", Access::kPublic},
+      // Site-run elections: organizers (delegates, the operator) manage them (the election's own
+      // organizer is checked after: 404 first here); invitees need no account (the invite token,
+      // then the signature by the key in the setup, authorize them).
+      {"GET /elections/new", Access::kOrganizer},
+      {"POST /elections/new", Access::kOrganizer},
+      {"GET /elections/{id}/preview", Access::kPublic},
+      {"GET /elections/{id}/manage", Access::kOrganizer},
+      {"POST /elections/{id}/manage", Access::kOrganizer},
+      {"POST /api/v1/elections", Access::kOrganizer},
+      {"POST /api/v1/elections/{id}/setup", Access::kOrganizer},
+      {"POST /api/v1/elections/{id}/open", Access::kOrganizer},
+      {"POST /api/v1/elections/{id}/close", Access::kOrganizer},
+      {"POST /api/v1/elections/{id}/publish", Access::kOrganizer},
+      {"POST /api/v1/elections/{id}/role-keys", Access::kFlow},
+      {"POST /api/v1/elections/{id}/events", Access::kFlow},
+      {"GET /elections/{id}/join/{token}", Access::kPublic},
+      {"POST /elections/{id}/join/{token}", Access::kPublic},
+      {"GET /elections/{id}/trustees/{slot}", Access::kPublic},
+      {"POST /elections/{id}/trustees/{slot}", Access::kPublic},
+      {"GET /elections/{id}/registrars/{slot}", Access::kPublic},
+      {"POST /elections/{id}/registrars/{slot}", Access::kPublic},
   };
   return t;
 }
@@ -259,7 +281,7 @@ std::string fill(std::string pattern) {
   const std::map<std::string, std::string> values = {
       {"{slug}", "northern-forum"}, {"{version}", "1"},          {"{id}", "987654"},
       {"{role}", "registrar"},      {"{handle}", "nobody-here"}, {"{code}", "en"},
-      {"{statement}", "987655"}};
+      {"{statement}", "987655"},    {"{token}", "0000"},         {"{slot}", "1"}};
   for (const auto& [k, v] : values) {
     for (auto at = pattern.find(k); at != std::string::npos; at = pattern.find(k)) {
       pattern.replace(at, k.size(), v);
@@ -334,7 +356,9 @@ TEST_F(AuthorizationMatrix, EveryRouteGivesEveryPrincipalExactlyItsAccess) {
           who.holds.count(access) > 0 ||
           (access == Access::kAnyDelegate && (who.name == "delegate" || who.name == "outsider")) ||
           (access == Access::kOpener && (who.name == "delegate" || who.name == "outsider" ||
-                                         who.name == "operator" || who.name == "moderator"));
+                                         who.name == "operator" || who.name == "moderator")) ||
+          (access == Access::kOrganizer &&
+           (who.name == "delegate" || who.name == "outsider" || who.name == "operator"));
       const std::string location = header(r, "Location");
       const bool to_login = r.status == 303 && location.starts_with("/login");
       const bool refused = r.status == 401 || r.status == 403 || to_login;

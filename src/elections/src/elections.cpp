@@ -171,9 +171,18 @@ Result<Summary> Elections::get(ElectionId id) {
                                               "FROM elections WHERE id = ?",
                                               {id}));
   if (rows.empty()) return not_found(std::string(kNoElection));
+  VECHE_ASSIGN_OR_RETURN(const auto count, event_count(*tx, id));
+  if (count == 0) {  // a site-run election before its setup (lifecycle.hpp)
+    Summary s;
+    s.id = id;
+    s.election_id = rows[0].text(0);
+    s.title = rows[0].text(1);
+    s.imported_at = rows[0].int64(2);
+    s.phase = "draft";
+    return s;
+  }
   auto c = cached(id);
   std::lock_guard lock(c->mu);
-  VECHE_ASSIGN_OR_RETURN(const auto count, event_count(*tx, id));
   if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
     VECHE_TRY(reload(*tx, id, *c));
   }
@@ -379,6 +388,70 @@ void Elections::commit_batch(ElectionId id, Cached& c, const std::vector<Pending
     c.open = std::make_shared<const OpenParams>(OpenParams{
         c.state.setup().questions, c.state.credentials(), std::move(*key), c.state.fingerprint()});
   }
+}
+
+Status Elections::inspect(ElectionId id,
+                          const std::function<void(const record::ElectionState&)>& fn) {
+  VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+  VECHE_ASSIGN_OR_RETURN(auto exists, tx->query("SELECT 1 FROM elections WHERE id = ?", {id}));
+  if (exists.empty()) return not_found(std::string(kNoElection));
+  VECHE_ASSIGN_OR_RETURN(const auto count, event_count(*tx, id));
+  if (count == 0) {
+    fn(record::ElectionState());
+    return ok();
+  }
+  auto c = cached(id);
+  std::lock_guard lock(c->mu);
+  if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
+    VECHE_TRY(reload(*tx, id, *c));
+  }
+  fn(c->state);
+  return ok();
+}
+
+Result<record::Event> Elections::append(ElectionId id, std::string_view type,
+                                        const MakePayload& make, const AlsoInTransaction& also) {
+  auto c = cached(id);
+  std::lock_guard lock(c->mu);
+  record::Event out;
+  VECHE_TRY(store::with_write(
+      db_,
+      [&](store::Transaction& tx) -> Status {
+        VECHE_ASSIGN_OR_RETURN(const auto count, event_count(tx, id));
+        if (count == 0) {
+          VECHE_ASSIGN_OR_RETURN(auto exists,
+                                 tx.query("SELECT 1 FROM elections WHERE id = ?", {id}));
+          if (exists.empty()) return not_found(std::string(kNoElection));
+          c->state = record::ElectionState();
+          c->state.trust_ballot_proofs(true);
+          c->valid = true;
+        } else if (!c->valid || c->state.events() != static_cast<std::uint64_t>(count)) {
+          VECHE_TRY(reload(tx, id, *c));
+        }
+        auto& state = c->state;
+        VECHE_ASSIGN_OR_RETURN(auto payload, make(state));
+        record::Event e;
+        e.seq = state.events();
+        e.prev = state.head();
+        e.type = std::string(type);
+        e.payload = boost::json::serialize(payload);
+        if (e.payload.size() > record::kMaxLineBytes) {
+          return invalid_argument("The event is too large.");
+        }
+        e.hash = record::event_hash(e.seq, e.prev, e.type, e.payload);
+        c->valid = false;  // until the commit succeeds; a refused event leaves it unusable
+        state.trust_ballot_proofs(false);
+        auto st = state.apply(e);
+        state.trust_ballot_proofs(true);
+        if (!st) return invalid_argument(st.error().message);
+        if (also) VECHE_TRY(also(tx, state));
+        VECHE_TRY(insert_event(tx, id, e));
+        out = std::move(e);
+        return ok();
+      },
+      store::Durability::kFull));
+  c->valid = true;
+  return out;
 }
 
 Result<std::vector<BoardBallot>> Elections::ballots(ElectionId id, std::string_view prefix,

@@ -66,12 +66,95 @@ CREATE TRIGGER election_events_no_update BEFORE UPDATE OR DELETE ON election_eve
   FOR EACH ROW EXECUTE FUNCTION election_events_append_only();
 )sql";
 
+// Migration 2: elections the site runs itself (lifecycle.hpp). The draft keeps the organizer's
+// spec, dates and extension rule; the administrator's signing seed is sealed under the data key
+// (XChaCha20-Poly1305, crypto/at_rest.hpp), bound to its election. Invite tokens are derived
+// from the data key and a per-slot salt; only their keyed hash is looked up. The keeper's
+// heartbeat (one row) measures outages for the extension rule; each extension it applied is kept.
+constexpr std::string_view kSqlite2 = R"sql(
+CREATE TABLE election_drafts (
+  election INTEGER PRIMARY KEY REFERENCES elections(id),
+  organizer INTEGER NOT NULL,
+  spec TEXT NOT NULL,
+  opens_at INTEGER NOT NULL,
+  closes_at INTEGER NOT NULL,
+  outage_minutes INTEGER NOT NULL,
+  max_extension_hours INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  admin_key BLOB NOT NULL,
+  admin_public TEXT NOT NULL,
+  opened_at INTEGER,
+  extended_seconds INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE election_roles (
+  election INTEGER NOT NULL REFERENCES elections(id),
+  role TEXT NOT NULL CHECK (role IN ('trustee', 'registrar')),
+  slot INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  invite_salt TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  public_key TEXT,
+  registered_at INTEGER,
+  PRIMARY KEY (election, role, slot)
+);
+CREATE TABLE election_keeper (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_beat INTEGER NOT NULL
+);
+CREATE TABLE election_extensions (
+  election INTEGER NOT NULL REFERENCES elections(id),
+  outage_from INTEGER NOT NULL,
+  outage_to INTEGER NOT NULL,
+  close_moved_to INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::string_view kPostgres2 = R"sql(
+CREATE TABLE election_drafts (
+  election BIGINT PRIMARY KEY REFERENCES elections(id),
+  organizer BIGINT NOT NULL,
+  spec TEXT NOT NULL,
+  opens_at BIGINT NOT NULL,
+  closes_at BIGINT NOT NULL,
+  outage_minutes BIGINT NOT NULL,
+  max_extension_hours BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  admin_key BYTEA NOT NULL,
+  admin_public TEXT NOT NULL,
+  opened_at BIGINT,
+  extended_seconds BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE election_roles (
+  election BIGINT NOT NULL REFERENCES elections(id),
+  role TEXT NOT NULL CHECK (role IN ('trustee', 'registrar')),
+  slot BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  invite_salt TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  public_key TEXT,
+  registered_at BIGINT,
+  PRIMARY KEY (election, role, slot)
+);
+CREATE TABLE election_keeper (
+  id BIGINT PRIMARY KEY CHECK (id = 1),
+  last_beat BIGINT NOT NULL
+);
+CREATE TABLE election_extensions (
+  election BIGINT NOT NULL REFERENCES elections(id),
+  outage_from BIGINT NOT NULL,
+  outage_to BIGINT NOT NULL,
+  close_moved_to BIGINT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 std::span<const store::Migration> migrations() {
-  static const std::array<store::Migration, 1> kMigrations = {
+  static const std::array<store::Migration, 2> kMigrations = {
       store::Migration{"elections", 1, "elections and their append-only board events", kSqlite,
                        kPostgres},
+      store::Migration{"elections", 2, "drafts, role slots and admin keys of site-run elections",
+                       kSqlite2, kPostgres2},
   };
   return kMigrations;
 }

@@ -101,7 +101,9 @@ std::string credential_of(std::string_view body) {
 }  // namespace
 
 void Site::Impl::add_elections() {
-  auto service = std::make_shared<elections::Elections>(db, clock);
+  // Shared with the site-run elections' pages (add_election_admin(), called first).
+  auto service =
+      elections_service ? elections_service : std::make_shared<elections::Elections>(db, clock);
   // Budgets per minute: each election may spend at most 60,000 ballot checks (1,000/s, about
   // twice what two cores verify), each credential at most 10 casts; over budget is 429 and
   // costs no proof verification. An unknown credential is refused before its proofs are checked.
@@ -125,7 +127,9 @@ void Site::Impl::add_elections() {
     if (!id) return error(req, 404, kNoElection);
     auto s = service->get(*id);
     if (!s) return error(req, s.error());
-    return page(req, "election", summary_data(*s), s->title);
+    Data d = summary_data(*s);
+    election_schedule(req, *id, d);
+    return page(req, "election", std::move(d), s->title);
   });
 
   router.add(Method::kGet, "/elections/{id}/board", [this, service](Request& req) {

@@ -154,6 +154,7 @@ Result<std::unique_ptr<Site>> Site::create(const SiteOptions& options, store::Da
   site->impl_->add_coordination();
   site->impl_->add_campaigns();
   site->impl_->add_conversations();
+  site->impl_->add_election_admin();
   site->impl_->add_elections();
   return site;
 }

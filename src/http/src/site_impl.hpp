@@ -12,6 +12,10 @@
 #include "veche/http/site.hpp"
 #include "veche/registry/registry.hpp"
 
+namespace veche::elections {
+class Elections;
+}
+
 namespace veche::http {
 
 using Data = kainjow::mustache::data;
@@ -85,6 +89,13 @@ struct Site::Impl {
   // conversation_pages.cpp: /conversations/... and /api/v1/conversations/...
   void add_conversations();
   void add_elections();  // election_pages.cpp: /elections/... and /api/v1/elections/...
+  // election_admin_pages.cpp: site-run elections (organizer, trustees, registrars); added
+  // before add_elections() so that /elections/new is not taken for an election id.
+  void add_election_admin();
+  // The one elections service of the site: its per-election state cache follows each board.
+  std::shared_ptr<elections::Elections> elections_service;
+  // The schedule and extension rule of a site-run election into a page's data ("schedule").
+  void election_schedule(const Request& req, std::int64_t id, Data& d) const;
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
 };

@@ -4,8 +4,10 @@
 // the credential's signature is the only authorization (§11).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -34,7 +36,7 @@ struct Summary {
   std::vector<std::string> trustees;
   std::uint32_t threshold = 0;
   std::string fingerprint;    // hex, once voting has opened
-  std::string phase;          // "setup", "open", "closed", "done"
+  std::string phase;          // "draft" (site-run, before setup), "setup", "open", "closed", "done"
   std::uint64_t ballots = 0;  // ballot events on the board (revotes included)
   std::uint64_t events = 0;
   std::int64_t imported_at = 0;
@@ -76,6 +78,19 @@ class Elections {
   // ballot sent again (same bytes, same tracker) is not appended twice: its first receipt is
   // returned with already_cast set.
   Result<Receipt> cast(ElectionId id, std::string_view ballot_json);
+  // Runs `fn` on the election's current state (replayed once, then kept in step with the
+  // board), under the election's lock; an election without events (a draft) gives an empty
+  // state. kNotFound for no such election.
+  Status inspect(ElectionId id, const std::function<void(const record::ElectionState&)>& fn);
+  // Appends a non-ballot event durably after checking it fully against the current state:
+  // `make` builds the payload from that state (or fails: its error is returned), `also` runs in
+  // the same transaction with the state after the event. kInvalidArgument with the state
+  // machine's message when the event is refused.
+  using MakePayload = std::function<Result<boost::json::object>(const record::ElectionState&)>;
+  using AlsoInTransaction =
+      std::function<Status(store::Transaction&, const record::ElectionState&)>;
+  Result<record::Event> append(ElectionId id, std::string_view type, const MakePayload& make,
+                               const AlsoInTransaction& also = {});
   // Ballots on the board, in order; those whose tracker (hex, or the short form without
   // spaces/dashes) starts with `prefix` when it is not empty. At most `limit`.
   Result<std::vector<BoardBallot>> ballots(ElectionId id, std::string_view prefix,
