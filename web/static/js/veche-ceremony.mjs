@@ -523,6 +523,7 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   // §8: the partial_decryption payload for the aggregate recomputed here.
   function partialDecryption(st, i, key, rows = aggregate(st)) {
     if (st.phase !== 'closed') throw new Error('the election is not closed');
+    if (!st.qualified.includes(i)) throw new Error(`trustee ${i} is not a qualified trustee`);
     const x = deriveShare(st, i, key);
     const ctx = vc.trusteeContext(st.fingerprint, i);
     const X = st.verificationKeys[i];
