@@ -334,16 +334,12 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
         expect('setup');
         if (st.registrarsDone.size !== s.registrars.length) throw new Error('opened before every registrar published');
         checkSigned(e.type, p, s.administrator);
-        const q = qualified(st);
-        if (q.length < s.threshold) throw new Error(`${q.length} qualified trustees, ${s.threshold} needed`);
-        const joint = q.reduce((h, i) => add(h, st.deals.get(i).commitments[0]), O);
-        if (isZero(joint)) throw new Error('the joint key is the identity');
-        const fingerprint = computeFingerprint(st, q, joint);
-        if (p.joint_key !== hex(joint)) throw new Error('the joint key is not recomputed');
+        const { qualified: q, jointKey, fingerprint } = computeOpening(st);
+        if (p.joint_key !== hex(jointKey)) throw new Error('the joint key is not recomputed');
         if (JSON.stringify(p.qualified) !== JSON.stringify(q)) throw new Error('the qualified set is not recomputed');
         if (p.fingerprint !== hex(fingerprint)) throw new Error('the fingerprint is not recomputed');
         st.qualified = q;
-        st.jointKey = joint;
+        st.jointKey = jointKey;
         st.fingerprint = fingerprint;
         for (let j = 1; j <= n; j++) {
           st.verificationKeys[j] = q.reduce((x, i) => add(x, feldmanEval(st.deals.get(i).commitments, j)), O);
@@ -383,12 +379,18 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
 
   const qualified = (st) => [...st.deals.keys()].filter((i) => !st.disqualified.has(i)).sort((a, b) => a - b);
 
-  // §9.
-  function computeFingerprint(st, q, joint) {
-    const creds = h32('credentials', concat(...st.credentials.map(unhex)));
+  // §7.5 and §9: the qualified set, the joint key and the fingerprint an opening must name.
+  function computeOpening(st) {
+    const q = qualified(st);
+    if (q.length < st.setup.threshold) throw new Error(`${q.length} qualified trustees, ${st.setup.threshold} needed`);
+    const jointKey = q.reduce((h, i) => add(h, st.deals.get(i).commitments[0]), O);
+    if (isZero(jointKey)) throw new Error('the joint key is the identity');
+    const all = new Uint8Array(32 * st.credentials.length);
+    st.credentials.forEach((c, k) => all.set(unhex(c), 32 * k));
+    const creds = h32('credentials', all);
     const qbytes = concat(u32le(q.length), ...q.map(u32le));
     const cbytes = concat(...q.map((i) => st.deals.get(i).commitments[0]));
-    return h32('fingerprint', st.setupHash, joint, creds, qbytes, cbytes);
+    return { qualified: q, jointKey, fingerprint: h32('fingerprint', st.setupHash, jointKey, creds, qbytes, cbytes) };
   }
 
   // §11, §12: ballots are checked as the board does (credential listed, signature, fingerprint,
@@ -556,7 +558,7 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   return {
     canonical, signPayload, checkSigned, eventHash, eventLine, parseRecord, makeKeyFile,
     readKeyFile, keyFingerprint, randomScalar, proveSchnorr, proveDleq, feldmanEval, lagrange, encryptShare,
-    openShareWithK, replay, aggregate, trusteeIndex, registrarIndex, trusteeNext, trusteeKey,
+    openShareWithK, replay, computeOpening, aggregate, trusteeIndex, registrarIndex, trusteeNext, trusteeKey,
     trusteeDeal, checkDeals, deriveShare, partialDecryption, makeCode, publicCredential,
     credentialsPayload, issueCredentials,
   };
