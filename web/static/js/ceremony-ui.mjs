@@ -25,7 +25,14 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export const readLocalFile = (file) => file.text();
+// Shows a page's enhanced section with `children`, and links web/static/ceremony.css once.
+export function fillSection(section, ...children) {
+  if (!document.querySelector('link[href="/static/ceremony.css"]')) {
+    document.head.append(el('link', { rel: 'stylesheet', href: '/static/ceremony.css' }));
+  }
+  section.append(...children);
+  section.hidden = false;
+}
 
 export function download(name, text, type = 'application/octet-stream') {
   const url = URL.createObjectURL(new Blob([text], { type }));

@@ -3,7 +3,7 @@
 // registrar` can use it too), downloads it to this device, and once the invitee says it is
 // saved, registers only its public key with POST /api/v1/elections/{id}/role-keys and reloads.
 // The key file is never sent. docs/elections.md describes it.
-import { download, el, errorText, loadCeremony, postJson, translator } from './ceremony-ui.mjs';
+import { download, el, errorText, fillSection, loadCeremony, postJson, translator } from './ceremony-ui.mjs';
 
 const t = translator({
   en: {
@@ -33,8 +33,7 @@ export function mountBrowserKey(section, { reload = () => location.reload() } = 
   const create = el('button', { type: 'button', class: 'button', text: t('create') });
   const again = el('button', { type: 'button', class: 'button secondary', hidden: true, text: t('again') });
   const register = el('button', { type: 'button', class: 'button', hidden: true, text: t('register') });
-  section.append(el('p', { text: t('intro') }), el('p', {}, create, ' ', again, ' ', register), status);
-  section.hidden = false;
+  fillSection(section, el('p', { text: t('intro') }), el('p', {}, create, ' ', again, ' ', register), status);
   let made = null;
 
   create.addEventListener('click', async () => {

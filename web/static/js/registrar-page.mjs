@@ -5,7 +5,7 @@
 // in the fragment so it never reaches a server) and a CSV for a mail merge. The codes exist only
 // in this tab. docs/elections.md describes it.
 import {
-  download, el, errorText, fetchRecord, loadCeremony, postEvent, translator, yieldToPage,
+  download, el, errorText, fetchRecord, fillSection, loadCeremony, postEvent, translator, yieldToPage,
 } from './ceremony-ui.mjs';
 
 const t = translator({
@@ -78,14 +78,12 @@ export function mountRegistrar(section) {
   const status = el('p', { class: 'ceremony-status', role: 'status', 'aria-live': 'polite' });
   const outputs = el('p', { hidden: true });
   const sheets = el('div', { class: 'credential-sheets' });
-  section.append(
-    el('link', { rel: 'stylesheet', href: '/static/ceremony.css' }),
+  fillSection(section,
     el('p', { text: t('intro') }),
     el('p', {}, el('label', {}, t('file'), ' ', file)),
     el('p', {}, el('label', {}, t('voters'), ' ', voters)),
     el('p', {}, make), status, outputs);
   document.body.append(sheets);  // printed alone (ceremony.css)
-  section.hidden = false;
   const say = (text) => { status.textContent = text; };
   let codes = [];
   let title = '';

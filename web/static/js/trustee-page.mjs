@@ -4,7 +4,7 @@
 // the close, the partial decryption of the tally recomputed here from the ballots. Each step is
 // a signed event POSTed to /api/v1/elections/{id}/events. docs/elections.md describes it.
 import {
-  el, errorText, fetchRecord, loadCeremony, postEvent, translator, yieldToPage,
+  el, errorText, fetchRecord, fillSection, loadCeremony, postEvent, translator, yieldToPage,
 } from './ceremony-ui.mjs';
 
 const t = translator({
@@ -67,12 +67,11 @@ export function mountTrustee(section) {
   const act = el('button', { type: 'button', class: 'button', hidden: true });
   const again = el('button', { type: 'button', class: 'button secondary', hidden: true, text: t('again') });
   const log = el('ol', { class: 'ceremony-log' });
-  section.append(
+  fillSection(section,
     el('p', { text: t('intro') }),
     el('p', {}, el('label', {}, t('file'), ' ', file)),
     el('p', {}, el('label', {}, proofs, ' ', t('proofs'))),
     status, el('p', {}, act, ' ', again), log);
-  section.hidden = false;
 
   let vk = null;
   let key = null;
