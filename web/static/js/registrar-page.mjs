@@ -13,6 +13,7 @@ const t = translator({
     intro: 'Make the voters\' credentials here. The secret codes are made in this browser and never sent; the server receives only the public credentials.',
     file: 'Your registrar key file', voters: 'Number of voters', make: 'Make the codes and publish the credentials',
     making: 'Making {n} credentials…',
+    tooMany: 'Give a number of voters from 1 to {max} (one registrar\'s list must fit in one upload). For more voters, appoint more registrars or use the command line.',
     notMine: 'This key is not registrar {slot}\'s key. Choose the key file made for this slot.',
     already: 'Registrar {slot} has already published its credentials. Codes cannot be shown again: they were never stored.',
     closedSetup: 'The election is past its setup; credentials can no longer be added.',
@@ -28,6 +29,7 @@ const t = translator({
     intro: 'Создайте учётные данные избирателей здесь. Секретные коды создаются в этом браузере и никуда не отправляются; сервер получает только открытые ключи.',
     file: 'Ваш файл ключа регистратора', voters: 'Число избирателей', make: 'Создать коды и опубликовать учётные данные',
     making: 'Создаём учётные данные: {n}…',
+    tooMany: 'Укажите число избирателей от 1 до {max} (список одного регистратора должен уместиться в одну загрузку). Если избирателей больше, назначьте больше регистраторов или используйте командную строку.',
     notMine: 'Это не ключ регистратора {slot}. Выберите файл ключа для этого места.',
     already: 'Регистратор {slot} уже опубликовал учётные данные. Коды нельзя показать снова: они нигде не хранились.',
     closedSetup: 'Подготовка выборов завершена; учётные данные больше нельзя добавить.',
@@ -42,6 +44,9 @@ const t = translator({
 });
 
 const SVG = 'http://www.w3.org/2000/svg';
+// One credentials event per registrar, and the server takes at most 1 MiB per event: 67 bytes
+// per credential leaves room for about 15,600.
+export const MAX_VOTERS = 15000;
 
 // A QR code as an SVG element (one path, no inline style); `qrcode` is qrcode-generator.
 export function qrSvg(qrcode, text, label) {
@@ -73,7 +78,7 @@ export function mountRegistrar(section) {
   const election = section.dataset.election;
   const slot = Number(section.dataset.slot);
   const file = el('input', { type: 'file', accept: '.key,.json,application/json,text/plain' });
-  const voters = el('input', { type: 'number', min: 1, max: 100000, step: 1, required: true, value: section.dataset.votersHint || '' });
+  const voters = el('input', { type: 'number', min: 1, max: MAX_VOTERS, step: 1, required: true, value: section.dataset.votersHint || '' });
   const make = el('button', { type: 'button', class: 'button', text: t('make') });
   const status = el('p', { class: 'ceremony-status', role: 'status', 'aria-live': 'polite' });
   const outputs = el('p', { hidden: true });
@@ -109,7 +114,7 @@ export function mountRegistrar(section) {
     try {
       const n = Number(voters.value);
       if (!file.files[0]) throw new Error(t('file'));
-      if (!Number.isSafeInteger(n) || n < 1 || n > 100000) throw new Error(`${t('voters')}: 1–100000`);
+      if (!Number.isSafeInteger(n) || n < 1 || n > MAX_VOTERS) throw new Error(t('tooMany', { max: MAX_VOTERS }));
       const vk = await loadCeremony();
       const key = vk.readKeyFile(await file.files[0].text(), 'registrar');
       const state = vk.replay(vk.parseRecord(await fetchRecord(election)));
