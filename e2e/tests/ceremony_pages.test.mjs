@@ -46,8 +46,9 @@ const roleKeys = [];
 const run = (args) => execFileSync(veche, args, { cwd: dir, encoding: 'utf8' });
 const boardFile = () => join(dir, 'board', 'board.jsonl');
 
-function page(body, title = 'Ceremony') {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+function page(body, lang = 'en') {
+  const title = 'Ceremony';
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title>` +
     `<link rel="stylesheet" href="/static/veche.css"></head><body><main id="main" class="wrap">${body}</main></body></html>`;
 }
 
@@ -86,15 +87,15 @@ function handle(req, res) {
   }
   let m;
   if ((m = p.match(/^\/trustees\/(\d)$/))) {
-    return send(200, 'text/html', page(`<h1>Trustee ${m[1]}</h1><section id="trustee-ceremony" data-election="1" data-slot="${m[1]}" data-phase="setup" hidden></section><script type="module" src="/static/js/trustee-page.mjs"></script>`));
+    return send(200, 'text/html', page(`<h1>Trustee ${m[1]}</h1><section id="trustee-ceremony" data-election="1" data-slot="${m[1]}" data-phase="setup" hidden></section><script type="module" src="/static/js/election-ceremony-page.mjs"></script>`, url.searchParams.get('lang') || 'en'));
   }
   if (p === '/registrars/1') {
-    return send(200, 'text/html', page('<h1>Registrar 1</h1><section id="registrar-ceremony" data-election="1" data-slot="1" data-voters-hint="4" hidden></section><script type="module" src="/static/js/registrar-page.mjs"></script>'));
+    return send(200, 'text/html', page('<h1>Registrar 1</h1><section id="registrar-ceremony" data-election="1" data-slot="1" data-voters-hint="4" hidden></section><script type="module" src="/static/js/election-ceremony-page.mjs"></script>'));
   }
   if (p === '/join') {
-    return send(200, 'text/html', page(`<h1>Join</h1><p>Registered keys: ${roleKeys.length}</p><section id="browser-key" data-election="1" data-token="tok" data-role="trustee" hidden></section><script type="module" src="/static/js/join-key.mjs"></script>`));
+    return send(200, 'text/html', page(`<h1>Join</h1><p>Registered keys: ${roleKeys.length}</p><section id="browser-key" data-election="1" data-token="tok" data-role="trustee" hidden></section><script type="module" src="/static/js/election-ceremony-page.mjs"></script>`));
   }
-  if (p === '/elections/1/record') return send(200, 'application/x-ndjson', readFileSync(boardFile()));
+  if (p === '/elections/1/record') return send(200, 'application/x-ndjson', existsSync(boardFile()) ? readFileSync(boardFile()) : '');
   const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
   let file = null;
   if (p === '/static/js/sodium.mjs' && !existsSync(join(root, 'web/static/js/sodium.mjs'))) {
@@ -155,6 +156,13 @@ test('trustees, a registrar and a new key in the browser run a whole election', 
   assert.equal(roleKeys[0].token, 'tok');
   assert.deepEqual(join1.problems, []);
   await join1.close();
+
+  // Before the setup is frozen the trustee page says so (here in Russian).
+  const early = await openPage('/trustees/1?lang=ru');
+  await early.p.getByLabel('Ваш файл ключа доверенного лица').setInputFiles({ name: 'k', mimeType: 'application/json', buffer: Buffer.from(keyFile.text) });
+  await early.p.getByText('Организатор ещё не закрепил параметры выборов').waitFor();
+  assert.deepEqual(early.problems, []);
+  await early.close();
 
   // The organizer's setup with the CLI; trustees 2 and 3 and the registrar made key files too.
   const files = [keyFile.text, vk.makeKeyFile('trustee').text, vk.makeKeyFile('trustee').text];

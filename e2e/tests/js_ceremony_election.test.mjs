@@ -222,3 +222,33 @@ test('a dealer with a bad share is complained about in JavaScript and disqualifi
   const without = text.filter((l) => !l.includes('"type":"trustee_complaint"')).join('\n');
   assert.throws(() => vk.parseRecord(without), /seq|prev/);
 });
+
+test('a false complaint disqualifies the complainer, in JavaScript as in the core', () => {
+  const e = election('false-complaint');
+  e.run(['election', 'admin-key', '--out', 'admin.key']);
+  const files = [vk.makeKeyFile('trustee'), vk.makeKeyFile('trustee'), vk.makeKeyFile('trustee')];
+  const trustees = files.map((f) => vk.readKeyFile(f.text, 'trustee'));
+  const regFile = vk.makeKeyFile('registrar');
+  writeFileSync(join(e.dir, 'spec.json'), JSON.stringify(spec(files.map((f) => f.publicKey), [regFile.publicKey])));
+  e.run(['election', 'create', '--board', 'board', '--spec', 'spec.json', '--admin-key', 'admin.key']);
+  for (let round = 0; round < 2; round++) for (const t of trustees) trusteeStep(e, t);
+  // Trustee 3 complains about trustee 1's good share, with a valid proof of its K.
+  const st = e.load();
+  const share = st.deals.get(1).shares[2];
+  const k = vc.mul(trustees[2].encSecret, share.r);
+  const proof = vk.proveDleq('complaint', vc.trusteeContext(st.setupHash, 3), trustees[2].encSecret, st.encKeys.get(3), share.r, k);
+  e.append('trustee_complaint', vk.signPayload('trustee_complaint', { trustee: 3, against: 1, k: vc.hex(k), proof: vc.hex(proof) }, trustees[2]));
+  assert.deepEqual([...e.load().disqualified], [3]);
+  // A complaint whose proof is for another K is judged false too.
+  const st2 = e.load();
+  const bad = vk.signPayload('trustee_complaint', { trustee: 2, against: 1, k: vc.hex(vc.base(vk.randomScalar())), proof: vc.hex(proof) }, trustees[1]);
+  e.append('trustee_complaint', bad);
+  assert.deepEqual([...e.load().disqualified].sort(), [2, 3]);
+  assert.equal(st2.disqualified.size, 1);
+  // The core agrees: with only trustee 1 qualified the threshold of 2 cannot be met.
+  e.append('credentials', vk.issueCredentials(e.load(), 1, vk.readKeyFile(regFile.text, 'registrar'), 2).payload);
+  const refused = spawnSync(veche, ['election', 'open', '--board', 'board', '--admin-key', 'admin.key'], { cwd: e.dir, encoding: 'utf8' });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr + refused.stdout, /1 qualified trustees, 2 needed/);
+  assert.throws(() => vk.computeOpening(e.load()), /1 qualified trustees, 2 needed/);
+});

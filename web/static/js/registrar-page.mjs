@@ -17,6 +17,7 @@ const t = translator({
     notMine: 'This key is not registrar {slot}\'s key. Choose the key file made for this slot.',
     already: 'Registrar {slot} has already published its credentials. Codes cannot be shown again: they were never stored.',
     closedSetup: 'The election is past its setup; credentials can no longer be added.',
+    noSetup: 'The organizer has not frozen the setup yet: come back once it is.',
     published: '{n} credentials published (event {seq}). Print the sheets or download the CSV now: the codes exist only in this tab and are lost when you close it.',
     refused: 'The server refused the credentials: {error}',
     failed: 'Could not continue: {error}',
@@ -33,6 +34,7 @@ const t = translator({
     notMine: 'Это не ключ регистратора {slot}. Выберите файл ключа для этого места.',
     already: 'Регистратор {slot} уже опубликовал учётные данные. Коды нельзя показать снова: они нигде не хранились.',
     closedSetup: 'Подготовка выборов завершена; учётные данные больше нельзя добавить.',
+    noSetup: 'Организатор ещё не закрепил параметры выборов: вернитесь, когда это будет сделано.',
     published: 'Опубликовано учётных данных: {n} (событие {seq}). Сейчас же распечатайте листы или скачайте CSV: коды существуют только в этой вкладке и пропадут при её закрытии.',
     refused: 'Сервер отклонил учётные данные: {error}',
     failed: 'Не удалось продолжить: {error}',
@@ -118,6 +120,7 @@ export function mountRegistrar(section) {
       const vk = await loadCeremony();
       const key = vk.readKeyFile(await file.files[0].text(), 'registrar');
       const state = vk.replay(vk.parseRecord(await fetchRecord(election)));
+      if (!state.setup) throw new Error(t('noSetup'));
       if (vk.registrarIndex(state, key) !== slot) throw new Error(t('notMine', { slot }));
       if (state.phase !== 'setup') throw new Error(t('closedSetup'));
       if (state.registrarsDone.has(slot)) throw new Error(t('already', { slot }));

@@ -14,6 +14,7 @@ const t = translator({
     proofs: 'Before decrypting, also check every ballot\'s proofs (slow: about a minute per 1,000 ballots)',
     again: 'Check the board again',
     loading: 'Reading the board…',
+    noSetup: 'The organizer has not frozen the setup yet: come back once it is.',
     notMine: 'This key is not trustee {slot}\'s key (it is {other}). Choose the key file made for this slot.',
     notTrustee: 'This key is not one of this election\'s trustees.',
     key: 'Next: publish your share-encryption key.', keyDo: 'Publish my key',
@@ -38,6 +39,7 @@ const t = translator({
     proofs: 'Перед расшифровкой проверить и доказательства каждого бюллетеня (медленно: около минуты на 1000 бюллетеней)',
     again: 'Проверить доску снова',
     loading: 'Читаем доску…',
+    noSetup: 'Организатор ещё не закрепил параметры выборов: вернитесь, когда это будет сделано.',
     notMine: 'Это не ключ доверенного лица {slot} (это ключ {other}). Выберите файл ключа для этого места.',
     notTrustee: 'Этот ключ не принадлежит ни одному доверенному лицу этих выборов.',
     key: 'Далее: опубликуйте свой ключ шифрования долей.', keyDo: 'Опубликовать мой ключ',
@@ -89,6 +91,7 @@ export function mountTrustee(section) {
     await yieldToPage();
     const text = await fetchRecord(election);
     state = vk.replay(vk.parseRecord(text), { checkBallotProofs });
+    if (!state.setup) throw new Error(t('noSetup'));
     const i = vk.trusteeIndex(state, key);
     if (i === 0) throw new Error(t('notTrustee'));
     if (i !== slot) throw new Error(t('notMine', { slot, other: i }));
