@@ -142,3 +142,21 @@ test('key files: the CLI format, read back, refused for another role', () => {
   const bad = JSON.stringify({ ...o, enc_secret: 'ff'.repeat(32) });
   assert.throws(() => vk.readKeyFile(bad, 'trustee'), /not a scalar/);
 });
+
+test('the aggregate adds the counted ciphertexts and refuses a point that is not canonical', () => {
+  const h = vc.base(vk.randomScalar());
+  const r = [vk.randomScalar(), vk.randomScalar()];
+  const cts = [vc.encrypt(h, 1, r[0]), vc.encrypt(h, 0, r[1])];
+  const state = (cells) => ({
+    setup: { questions: [{ choices: ['a'] }] },
+    lastBallot: new Map(cells.map((ct, k) => [`cred${k}`, [[ct]]])),
+  });
+  const [sum] = vk.aggregate(state(cts))[0];
+  const rSum = sodium.crypto_core_ristretto255_scalar_add(r[0], r[1]);
+  assert.equal(vc.hex(vc.ciphertextBytes(sum)), vc.hex(vc.ciphertextBytes(vc.encrypt(h, 1, rSum))));
+  const [empty] = vk.aggregate(state([]))[0];
+  assert.equal(vc.hex(empty.alpha), vc.hex(vc.O));
+  const bad = { alpha: fill(32, 0xff), beta: cts[0].beta };
+  assert.throws(() => vk.aggregate(state([cts[0], bad])), /credential cred1 .* not a canonical point/);
+  assert.throws(() => vk.aggregate(state([bad])), /not a canonical Ristretto255 point/);
+});

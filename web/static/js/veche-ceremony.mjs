@@ -76,14 +76,19 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
     const digest = h32('signed', type, canonical(unsigned));
     return { ...unsigned, sig: hex(sodium.crypto_sign_detached(digest, key.secretKey)) };
   }
-  function checkSigned(type, payload, expectedSigner) {
+  // `payloadText`, when given, is the payload's canonical text as the record holds it: the
+  // signed bytes are then that text without its last `,"sig":"…"` (no re-serialization).
+  function checkSigned(type, payload, expectedSigner, payloadText = null) {
     const keys = Object.keys(payload);
     if (keys.at(-2) !== 'signer' || keys.at(-1) !== 'sig') {
       throw new Error(`${type}: must end with "signer" and "sig"`);
     }
     if (payload.signer !== expectedSigner) throw new Error(`${type}: signed by the wrong key`);
     const { sig, ...unsigned } = payload;
-    const digest = h32('signed', type, canonical(unsigned));
+    const suffix = `,"sig":"${sig}"}`;
+    const unsignedText = payloadText !== null && payloadText.endsWith(suffix)
+      ? `${payloadText.slice(0, -suffix.length)}}` : canonical(unsigned);
+    const digest = h32('signed', type, unsignedText);
     const ok = typeof sig === 'string' && /^[0-9a-f]{128}$/.test(sig) &&
       sodium.crypto_sign_verify_detached(unhex(sig), digest, unhex(payload.signer));
     if (!ok) throw new Error(`${type}: the signature does not verify`);
@@ -404,15 +409,16 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
       throw new Error('the credential is not on the credential lists');
     }
     if (b.election !== hex(st.fingerprint)) throw new Error("the ballot names another election's fingerprint");
-    checkSigned('ballot', b, b.credential);
+    checkSigned('ballot', b, b.credential, e.payloadText);
     if (!Array.isArray(b.answers) || b.answers.length !== s.questions.length) throw new Error('one answer per question');
     const cts = b.answers.map((a, q) => {
       if (!a || !Array.isArray(a.choices) || a.choices.length !== s.questions[q].choices.length) {
         throw new Error(`answer ${q}: one ciphertext per choice`);
       }
+      // The points are decoded (so checked canonical) once, by the aggregate's additions.
       return a.choices.map((c) => {
         const raw = hexBytes(c.c, 64, 'ciphertext');
-        return { alpha: point(hex(raw.slice(0, 32)), 'alpha'), beta: point(hex(raw.slice(32)), 'beta'), prefix: c.c.slice(0, 32) };
+        return { alpha: raw.subarray(0, 32), beta: raw.subarray(32), prefix: c.c.slice(0, 32) };
       });
     });
     if (checkBallotProofs) {
@@ -434,13 +440,19 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   // §12: Σ of the counted ballots' ciphertexts per question and choice, from (O, O).
   function aggregate(st) {
     const rows = st.setup.questions.map((q) => q.choices.map(() => ({ alpha: O, beta: O })));
-    for (const cts of st.lastBallot.values()) {
-      cts.forEach((row, q) => row.forEach((ct, c) => {
-        const cell = rows[q][c];
-        cell.alpha = add(cell.alpha, ct.alpha);
-        cell.beta = add(cell.beta, ct.beta);
-      }));
+    for (const [credential, cts] of st.lastBallot) {
+      try {
+        cts.forEach((row, q) => row.forEach((ct, c) => {
+          const cell = rows[q][c];
+          cell.alpha = add(cell.alpha, ct.alpha);
+          cell.beta = add(cell.beta, ct.beta);
+        }));
+      } catch {
+        throw new Error(`the ballot of credential ${credential} holds a ciphertext that is not a canonical point`);
+      }
     }
+    // A cell that saw one ballot only was never decoded by an addition.
+    for (const row of rows) for (const cell of row) for (const p of [cell.alpha, cell.beta]) point(hex(p), 'the aggregate');
     return rows;
   }
 
