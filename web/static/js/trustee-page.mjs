@@ -11,7 +11,7 @@ const t = translator({
   en: {
     intro: 'Do your steps here instead of with the command line. Your key file is read by this page only; it is never sent to the server.',
     file: 'Your trustee key file',
-    proofs: 'Before decrypting, also check every ballot\'s proofs (slow: about a minute per 1,000 ballots)',
+    proofs: 'Before decrypting, also check every ballot\'s proofs (slow: about half a minute per 1,000 ballots)',
     again: 'Check the board again',
     loading: 'Reading the board…',
     noSetup: 'The organizer has not frozen the setup yet: come back once it is.',
@@ -36,7 +36,7 @@ const t = translator({
   ru: {
     intro: 'Выполните свои шаги здесь вместо командной строки. Файл ключа читается только этой страницей и никогда не отправляется на сервер.',
     file: 'Ваш файл ключа доверенного лица',
-    proofs: 'Перед расшифровкой проверить и доказательства каждого бюллетеня (медленно: около минуты на 1000 бюллетеней)',
+    proofs: 'Перед расшифровкой проверить и доказательства каждого бюллетеня (медленно: около полуминуты на 1000 бюллетеней)',
     again: 'Проверить доску снова',
     loading: 'Читаем доску…',
     noSetup: 'Организатор ещё не закрепил параметры выборов: вернитесь, когда это будет сделано.',
