@@ -7,6 +7,7 @@ import { download, el, errorText, fillSection, loadCeremony, postJson, translato
 
 const t = translator({
   en: {
+    heading: 'In this browser',
     intro: 'Or create your key in this browser: the key file is saved to this device only and never sent. Keep it safe and private: you need it for every later step, and nobody can make it again.',
     create: 'Create my key in this browser',
     saved: 'Your key file {file} was downloaded (fingerprint {fingerprint}; compare it out of band). Once it is saved somewhere safe, register it.',
@@ -16,6 +17,7 @@ const t = translator({
     failed: 'Could not continue: {error}',
   },
   ru: {
+    heading: 'В этом браузере',
     intro: 'Или создайте ключ в этом браузере: файл ключа сохраняется только на этом устройстве и никуда не отправляется. Храните его надёжно и в тайне: он нужен на каждом следующем шаге, и восстановить его нельзя.',
     create: 'Создать мой ключ в этом браузере',
     saved: 'Файл ключа {file} скачан (отпечаток {fingerprint}; сверьте его по другому каналу). Когда он сохранён в надёжном месте, зарегистрируйте ключ.',
@@ -33,7 +35,7 @@ export function mountBrowserKey(section, { reload = () => location.reload() } = 
   const create = el('button', { type: 'button', class: 'button', text: t('create') });
   const again = el('button', { type: 'button', class: 'button secondary', hidden: true, text: t('again') });
   const register = el('button', { type: 'button', class: 'button', hidden: true, text: t('register') });
-  fillSection(section, el('p', { text: t('intro') }), el('p', {}, create, ' ', again, ' ', register), status);
+  fillSection(section, el('h2', { text: t('heading') }), el('p', { text: t('intro') }), el('p', {}, create, ' ', again, ' ', register), status);
   let made = null;
 
   create.addEventListener('click', async () => {

@@ -10,6 +10,7 @@ import {
 
 const t = translator({
   en: {
+    heading: 'In this browser',
     intro: 'Make the voters\' credentials here. The secret codes are made in this browser and never sent; the server receives only the public credentials.',
     file: 'Your registrar key file', voters: 'Number of voters', make: 'Make the codes and publish the credentials',
     making: 'Making {n} credentials…',
@@ -27,6 +28,7 @@ const t = translator({
     code: 'Code', address: 'Address',
   },
   ru: {
+    heading: 'В этом браузере',
     intro: 'Создайте учётные данные избирателей здесь. Секретные коды создаются в этом браузере и никуда не отправляются; сервер получает только открытые ключи.',
     file: 'Ваш файл ключа регистратора', voters: 'Число избирателей', make: 'Создать коды и опубликовать учётные данные',
     making: 'Создаём учётные данные: {n}…',
@@ -86,7 +88,7 @@ export function mountRegistrar(section) {
   const outputs = el('p', { hidden: true });
   const sheets = el('div', { class: 'credential-sheets' });
   fillSection(section,
-    el('p', { text: t('intro') }),
+    el('h2', { text: t('heading') }), el('p', { text: t('intro') }),
     el('p', {}, el('label', {}, t('file'), ' ', file)),
     el('p', {}, el('label', {}, t('voters'), ' ', voters)),
     el('p', {}, make), status, outputs);

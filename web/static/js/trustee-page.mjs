@@ -9,6 +9,7 @@ import {
 
 const t = translator({
   en: {
+    heading: 'In this browser',
     intro: 'Do your steps here instead of with the command line. Your key file is read by this page only; it is never sent to the server.',
     file: 'Your trustee key file',
     proofs: 'Before decrypting, also check every ballot\'s proofs (slow: about half a minute per 1,000 ballots)',
@@ -34,6 +35,7 @@ const t = translator({
     failed: 'Could not continue: {error}',
   },
   ru: {
+    heading: 'В этом браузере',
     intro: 'Выполните свои шаги здесь вместо командной строки. Файл ключа читается только этой страницей и никогда не отправляется на сервер.',
     file: 'Ваш файл ключа доверенного лица',
     proofs: 'Перед расшифровкой проверить и доказательства каждого бюллетеня (медленно: около полуминуты на 1000 бюллетеней)',
@@ -70,7 +72,7 @@ export function mountTrustee(section) {
   const again = el('button', { type: 'button', class: 'button secondary', hidden: true, text: t('again') });
   const log = el('ol', { class: 'ceremony-log' });
   fillSection(section,
-    el('p', { text: t('intro') }),
+    el('h2', { text: t('heading') }), el('p', { text: t('intro') }),
     el('p', {}, el('label', {}, t('file'), ' ', file)),
     el('p', {}, el('label', {}, proofs, ' ', t('proofs'))),
     status, el('p', {}, act, ' ', again), log);
