@@ -95,10 +95,12 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   }
 
   // §10.1: one event line and its hash.
-  const eventHash = (seq, prev, type, payloadText) => hex(h32('event', u64le(seq), unhex(prev), type, payloadText));
+  const eventHash = (seq, prev, type, payloadText) =>
+    hex(h32('event', u64le(seq), unhex(prev), type, payloadText));
   function eventLine(seq, prev, type, payloadText) {
     const hash = eventHash(seq, prev, type, payloadText);
-    const line = `{"seq":${seq},"prev":"${prev}","type":${JSON.stringify(type)},"payload":${payloadText},"hash":"${hash}"}`;
+    const line = `{"seq":${seq},"prev":"${prev}","type":${JSON.stringify(type)},` +
+      `"payload":${payloadText},"hash":"${hash}"}`;
     return { line, hash };
   }
 
@@ -159,7 +161,9 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
     const key = keyFromSeed(hexBytes(o.sign_seed, 32, 'sign_seed'));
     if (role === 'trustee') {
       key.encSecret = hexBytes(o.enc_secret, 32, 'enc_secret');
-      if (!isCanonicalScalar(key.encSecret) || isZero(key.encSecret)) throw new Error('enc_secret: not a scalar');
+      if (!isCanonicalScalar(key.encSecret) || isZero(key.encSecret)) {
+        throw new Error('enc_secret: not a scalar');
+      }
     }
     return key;
   }
@@ -232,7 +236,8 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
     const st = {
       phase: 'empty', setup: null, setupHash: null, head: ZERO_HASH, events: events.length,
       encKeys: new Map(), deals: new Map(), complaints: new Set(), disqualified: new Set(),
-      credentials: [], credentialSet: new Set(), registrarsDone: new Set(), jointKey: null, fingerprint: null, qualified: [],
+      credentials: [], credentialSet: new Set(), registrarsDone: new Set(), jointKey: null,
+      fingerprint: null, qualified: [],
       verificationKeys: [], lastBallot: new Map(), alphaOwner: new Map(), ballotEvents: 0,
       partials: new Map(), result: null,
     };
@@ -290,10 +295,13 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
           throw new Error(`expected ${s.threshold} commitments`);
         }
         const commitments = p.commitments.map((c, k) => point(c, `commitment ${k}`));
-        if (!vc.verifySchnorr(vc.trusteeContext(st.setupHash, i), commitments[0], hexBytes(p.proof, 64, 'proof'))) {
+        const proof = hexBytes(p.proof, 64, 'proof');
+        if (!vc.verifySchnorr(vc.trusteeContext(st.setupHash, i), commitments[0], proof)) {
           throw new Error('constant-term proof does not verify');
         }
-        if (!Array.isArray(p.shares) || p.shares.length !== n) throw new Error('expected one share per trustee');
+        if (!Array.isArray(p.shares) || p.shares.length !== n) {
+          throw new Error('expected one share per trustee');
+        }
         const shares = p.shares.map((sh, j) => {
           if (sh.to !== j + 1) throw new Error('shares must be in trustee order');
           return { to: sh.to, r: point(sh.r, 'r'), ct: hexBytes(sh.ct, 48, 'ct') };
@@ -306,14 +314,17 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
         const j = index(p.trustee, n, 'trustee');
         checkSigned(e.type, p, s.trustees[j - 1].key);
         const i = index(p.against, n, 'against');
-        if (i === j || !st.deals.has(i)) throw new Error("a complaint must be against another trustee's deal");
+        if (i === j || !st.deals.has(i)) {
+          throw new Error("a complaint must be against another trustee's deal");
+        }
         if (st.complaints.has(`${j}:${i}`)) throw new Error('a repeated complaint');
         st.complaints.add(`${j}:${i}`);
         const k = point(p.k, 'k');
         const deal = st.deals.get(i);
         const share = deal.shares[j - 1];
         const ctx = vc.trusteeContext(st.setupHash, j);
-        const honest = vc.verifyDleq('complaint', ctx, st.encKeys.get(j), share.r, k, hexBytes(p.proof, 96, 'proof')) &&
+        const proof = hexBytes(p.proof, 96, 'proof');
+        const honest = vc.verifyDleq('complaint', ctx, st.encKeys.get(j), share.r, k, proof) &&
           !shareChecks(openShareWithK(i, j, st.encKeys.get(j), share, k), deal.commitments, j);
         st.disqualified.add(honest ? i : j);
         return;
@@ -326,10 +337,14 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
         if (!Array.isArray(p.credentials)) throw new Error('credentials: a list');
         p.credentials.forEach((c, k) => {
           if (typeof c !== 'string' || !HEX32.test(c)) throw new Error(`credential ${k} is not 32-byte hex`);
-          if (k > 0 && !(p.credentials[k - 1] < c)) throw new Error('credentials must be sorted and distinct');
+          if (k > 0 && !(p.credentials[k - 1] < c)) {
+            throw new Error('credentials must be sorted and distinct');
+          }
         });
         const merged = [...st.credentials, ...p.credentials].sort();
-        if (merged.some((c, k) => k > 0 && merged[k - 1] === c)) throw new Error('a credential listed by two registrars');
+        if (merged.some((c, k) => k > 0 && merged[k - 1] === c)) {
+          throw new Error('a credential listed by two registrars');
+        }
         st.registrarsDone.add(r);
         st.credentials = merged;
         st.credentialSet = new Set(merged);
@@ -337,11 +352,15 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
       }
       case 'open': {
         expect('setup');
-        if (st.registrarsDone.size !== s.registrars.length) throw new Error('opened before every registrar published');
+        if (st.registrarsDone.size !== s.registrars.length) {
+          throw new Error('opened before every registrar published');
+        }
         checkSigned(e.type, p, s.administrator);
         const { qualified: q, jointKey, fingerprint } = computeOpening(st);
         if (p.joint_key !== hex(jointKey)) throw new Error('the joint key is not recomputed');
-        if (JSON.stringify(p.qualified) !== JSON.stringify(q)) throw new Error('the qualified set is not recomputed');
+        if (JSON.stringify(p.qualified) !== JSON.stringify(q)) {
+          throw new Error('the qualified set is not recomputed');
+        }
         if (p.fingerprint !== hex(fingerprint)) throw new Error('the fingerprint is not recomputed');
         st.qualified = q;
         st.jointKey = jointKey;
@@ -387,7 +406,9 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   // §7.5 and §9: the qualified set, the joint key and the fingerprint an opening must name.
   function computeOpening(st) {
     const q = qualified(st);
-    if (q.length < st.setup.threshold) throw new Error(`${q.length} qualified trustees, ${st.setup.threshold} needed`);
+    if (q.length < st.setup.threshold) {
+      throw new Error(`${q.length} qualified trustees, ${st.setup.threshold} needed`);
+    }
     const jointKey = q.reduce((h, i) => add(h, st.deals.get(i).commitments[0]), O);
     if (isZero(jointKey)) throw new Error('the joint key is the identity');
     const all = new Uint8Array(32 * st.credentials.length);
@@ -395,7 +416,8 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
     const creds = h32('credentials', all);
     const qbytes = concat(u32le(q.length), ...q.map(u32le));
     const cbytes = concat(...q.map((i) => st.deals.get(i).commitments[0]));
-    return { qualified: q, jointKey, fingerprint: h32('fingerprint', st.setupHash, jointKey, creds, qbytes, cbytes) };
+    const fingerprint = h32('fingerprint', st.setupHash, jointKey, creds, qbytes, cbytes);
+    return { qualified: q, jointKey, fingerprint };
   }
 
   // §11, §12: ballots are checked as the board does (credential listed, signature, fingerprint,
@@ -408,9 +430,13 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
     if (!st.credentialSet.has(b.credential)) {
       throw new Error('the credential is not on the credential lists');
     }
-    if (b.election !== hex(st.fingerprint)) throw new Error("the ballot names another election's fingerprint");
+    if (b.election !== hex(st.fingerprint)) {
+      throw new Error("the ballot names another election's fingerprint");
+    }
     checkSigned('ballot', b, b.credential, e.payloadText);
-    if (!Array.isArray(b.answers) || b.answers.length !== s.questions.length) throw new Error('one answer per question');
+    if (!Array.isArray(b.answers) || b.answers.length !== s.questions.length) {
+      throw new Error('one answer per question');
+    }
     const cts = b.answers.map((a, q) => {
       if (!a || !Array.isArray(a.choices) || a.choices.length !== s.questions[q].choices.length) {
         throw new Error(`answer ${q}: one ciphertext per choice`);
@@ -429,7 +455,9 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
       for (const ct of row) {
         const owner = st.alphaOwner.get(ct.prefix);
         if (owner === undefined) st.alphaOwner.set(ct.prefix, b.credential);
-        else if (owner !== b.credential) throw new Error("a ciphertext copied from another credential's ballot (replay)");
+        else if (owner !== b.credential) {
+          throw new Error("a ciphertext copied from another credential's ballot (replay)");
+        }
       }
     }
     st.lastBallot.delete(b.credential);  // a revote moves the credential to the end
@@ -448,11 +476,14 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
           cell.beta = add(cell.beta, ct.beta);
         }));
       } catch {
-        throw new Error(`the ballot of credential ${credential} holds a ciphertext that is not a canonical point`);
+        throw new Error(`the ballot of credential ${credential} holds a ciphertext that is ` +
+                        'not a canonical point');
       }
     }
     // A cell that saw one ballot only was never decoded by an addition.
-    for (const row of rows) for (const cell of row) for (const p of [cell.alpha, cell.beta]) point(hex(p), 'the aggregate');
+    for (const row of rows) {
+      for (const cell of row) for (const p of [cell.alpha, cell.beta]) point(hex(p), 'the aggregate');
+    }
     return rows;
   }
 
@@ -488,7 +519,9 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   // deal, encrypted to itself, so the key file is all a trustee keeps).
   function trusteeDeal(st, i, key) {
     const n = st.setup.trustees.length;
-    if (st.encKeys.size !== n) throw new Error(`not every trustee has published a key yet (${st.encKeys.size} of ${n})`);
+    if (st.encKeys.size !== n) {
+      throw new Error(`not every trustee has published a key yet (${st.encKeys.size} of ${n})`);
+    }
     const coeffs = Array.from({ length: st.setup.threshold }, randomScalar);
     const commitments = coeffs.map(base);
     const proof = proveSchnorr(vc.trusteeContext(st.setupHash, i), coeffs[0], commitments[0]);
@@ -498,7 +531,8 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
       for (let k = coeffs.length - 1; k >= 0; k--) s = sadd(smul(s, vc.scalar(j)), coeffs[k]);
       shares.push(encryptShare(i, j, st.encKeys.get(j), s));
     }
-    return signPayload('trustee_deal', { trustee: i, commitments: commitments.map(hex), proof: hex(proof), shares }, key);
+    const payload = { trustee: i, commitments: commitments.map(hex), proof: hex(proof), shares };
+    return signPayload('trustee_deal', payload, key);
   }
 
   // §7.3-§7.4: checks every other deal's share for trustee i; returns a signed complaint for
@@ -511,8 +545,10 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
       const share = deal.shares[i - 1];
       const k = mul(key.encSecret, share.r);
       if (shareChecks(openShareWithK(d, i, mine, share, k), deal.commitments, i)) continue;
-      const proof = proveDleq('complaint', vc.trusteeContext(st.setupHash, i), key.encSecret, mine, share.r, k);
-      complaints.push(signPayload('trustee_complaint', { trustee: i, against: d, k: hex(k), proof: hex(proof) }, key));
+      const ctx = vc.trusteeContext(st.setupHash, i);
+      const proof = proveDleq('complaint', ctx, key.encSecret, mine, share.r, k);
+      const payload = { trustee: i, against: d, k: hex(k), proof: hex(proof) };
+      complaints.push(signPayload('trustee_complaint', payload, key));
     }
     return complaints;
   }
@@ -530,7 +566,9 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
       }
       x = sadd(x, s);
     }
-    if (!equal(base(x), st.verificationKeys[i])) throw new Error(`this share does not match trustee ${i}'s verification key`);
+    if (!equal(base(x), st.verificationKeys[i])) {
+      throw new Error(`this share does not match trustee ${i}'s verification key`);
+    }
     return x;
   }
 
@@ -561,9 +599,12 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
   }
   // N codes and their signed credentials event, for the registrar at slot `registrar`.
   function issueCredentials(st, registrar, key, voters) {
-    if (!Number.isSafeInteger(voters) || voters < 1 || voters > 10_000_000) throw new Error('voters: 1 to 10,000,000');
+    if (!Number.isSafeInteger(voters) || voters < 1 || voters > 10_000_000) {
+      throw new Error('voters: 1 to 10,000,000');
+    }
     const codes = Array.from({ length: voters }, makeCode);
-    const payload = credentialsPayload(registrar, codes.map((c) => publicCredential(st.setup.election_id, c)), key);
+    const credentials = codes.map((c) => publicCredential(st.setup.election_id, c));
+    const payload = credentialsPayload(registrar, credentials, key);
     return { codes, payload };
   }
 
