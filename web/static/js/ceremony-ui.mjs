@@ -9,7 +9,8 @@ export const lang = () => ((document.documentElement.lang || 'en').startsWith('r
 // `strings` is {en: {key: text}, ru: {key: text}}; `{name}` in a text is replaced from `vars`.
 export function translator(strings) {
   const table = strings[lang()] || strings.en;
-  return (key, vars = {}) => (table[key] ?? strings.en[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+  return (key, vars = {}) =>
+    (table[key] ?? strings.en[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
 }
 
 export function el(tag, attrs = {}, ...children) {

@@ -35,7 +35,8 @@ export function mountBrowserKey(section, { reload = () => location.reload() } = 
   const create = el('button', { type: 'button', class: 'button', text: t('create') });
   const again = el('button', { type: 'button', class: 'button secondary', hidden: true, text: t('again') });
   const register = el('button', { type: 'button', class: 'button', hidden: true, text: t('register') });
-  fillSection(section, el('h2', { text: t('heading') }), el('p', { text: t('intro') }), el('p', {}, create, ' ', again, ' ', register), status);
+  fillSection(section, el('h2', { text: t('heading') }), el('p', { text: t('intro') }),
+    el('p', {}, create, ' ', again, ' ', register), status);
   let made = null;
 
   create.addEventListener('click', async () => {
@@ -43,7 +44,8 @@ export function mountBrowserKey(section, { reload = () => location.reload() } = 
       const vk = await loadCeremony();
       made = vk.makeKeyFile(role);
       download(name, made.text);
-      status.textContent = t('saved', { file: name, fingerprint: vk.keyFingerprint(Uint8Array.from(made.publicKey.match(/../g), (h) => parseInt(h, 16))) });
+      const fingerprint = vk.keyFingerprint(Uint8Array.from(made.publicKey.match(/../g), (h) => parseInt(h, 16)));
+      status.textContent = t('saved', { file: name, fingerprint });
       create.hidden = true;
       again.hidden = false;
       register.hidden = false;
@@ -56,7 +58,8 @@ export function mountBrowserKey(section, { reload = () => location.reload() } = 
     register.disabled = true;
     status.textContent = t('registering');
     try {
-      const res = await postJson(`/api/v1/elections/${encodeURIComponent(election)}/role-keys`, { token, key: made.publicKey });
+      const path = `/api/v1/elections/${encodeURIComponent(election)}/role-keys`;
+      const res = await postJson(path, { token, key: made.publicKey });
       if (res.status !== 201) throw new Error(t('refused', { error: errorText(res) }));
       reload();
     } catch (err) {

@@ -59,7 +59,9 @@ export function qrSvg(qrcode, text, label) {
   qr.make();
   const n = qr.getModuleCount();
   let d = '';
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + 4},${r + 4}h1v1h-1z`;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + 4},${r + 4}h1v1h-1z`;
+  }
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${n + 8} ${n + 8}`);
   svg.setAttribute('role', 'img');
@@ -74,7 +76,8 @@ export function qrSvg(qrcode, text, label) {
   return svg;
 }
 
-export const voteUrl = (origin, election, code) => `${origin}/elections/${encodeURIComponent(election)}/vote#code=${code}`;
+export const voteUrl = (origin, election, code) =>
+  `${origin}/elections/${encodeURIComponent(election)}/vote#code=${code}`;
 export const csvText = (origin, election, codes) =>
   `number,code,url\n${codes.map((c, k) => `${k + 1},${c},${voteUrl(origin, election, c)}`).join('\n')}\n`;
 
@@ -82,7 +85,9 @@ export function mountRegistrar(section) {
   const election = section.dataset.election;
   const slot = Number(section.dataset.slot);
   const file = el('input', { type: 'file', accept: '.key,.json,application/json,text/plain' });
-  const voters = el('input', { type: 'number', min: 1, max: MAX_VOTERS, step: 1, required: true, value: section.dataset.votersHint || '' });
+  const voters = el('input', {
+    type: 'number', min: 1, max: MAX_VOTERS, step: 1, required: true, value: section.dataset.votersHint || '',
+  });
   const make = el('button', { type: 'button', class: 'button', text: t('make') });
   const status = el('p', { class: 'ceremony-status', role: 'status', 'aria-live': 'polite' });
   const outputs = el('p', { hidden: true });
@@ -108,7 +113,8 @@ export function mountRegistrar(section) {
         el('p', { class: 'sheet-voter', text: t('voter', { n: k + 1 }) }),
         qrSvg(qrcode, url, `${t('address')}: ${url}`),
         el('p', { class: 'sheet-code' }, `${t('code')}: `, el('strong', { text: code })),
-        el('p', { class: 'sheet-url' }, `${t('address')}: `, el('span', { text: url.slice(0, url.indexOf('#')) })),
+        el('p', { class: 'sheet-url' }, `${t('address')}: `,
+          el('span', { text: url.slice(0, url.indexOf('#')) })),
         el('p', { class: 'sheet-how', text: t('sheetHow') }));
     }));
   }
@@ -118,7 +124,9 @@ export function mountRegistrar(section) {
     try {
       const n = Number(voters.value);
       if (!file.files[0]) throw new Error(t('file'));
-      if (!Number.isSafeInteger(n) || n < 1 || n > MAX_VOTERS) throw new Error(t('tooMany', { max: MAX_VOTERS }));
+      if (!Number.isSafeInteger(n) || n < 1 || n > MAX_VOTERS) {
+        throw new Error(t('tooMany', { max: MAX_VOTERS }));
+      }
       const vk = await loadCeremony();
       const key = vk.readKeyFile(await file.files[0].text(), 'registrar');
       const state = vk.replay(vk.parseRecord(await fetchRecord(election)));
@@ -134,10 +142,15 @@ export function mountRegistrar(section) {
       codes = issued.codes;
       title = state.setup.title;
       say(t('published', { n, seq: res.body.seq }));
+      const print = async () => {
+        await buildSheets();
+        window.print();
+      };
+      const csv = () => download(`credentials-${election}-registrar-${slot}.csv`,
+        csvText(location.origin, election, codes), 'text/csv');
       outputs.replaceChildren(
-        el('button', { type: 'button', class: 'button', text: t('print'), onclick: async () => { await buildSheets(); window.print(); } }), ' ',
-        el('button', { type: 'button', class: 'button secondary', text: t('csv'),
-          onclick: () => download(`credentials-${election}-registrar-${slot}.csv`, csvText(location.origin, election, codes), 'text/csv') }));
+        el('button', { type: 'button', class: 'button', text: t('print'), onclick: print }), ' ',
+        el('button', { type: 'button', class: 'button secondary', text: t('csv'), onclick: csv }));
       outputs.hidden = false;
       file.disabled = true;
       voters.disabled = true;
