@@ -231,6 +231,11 @@ TEST_P(LifecycleTest, AWholeElectionRunsOnTheSiteAndItsRecordVerifies) {
   }
   EXPECT_EQ(life_->close(id).error().code, ErrorCode::kFailedPrecondition);  // not yet due
   clock_.advance(24h);
+  // Due but not closed yet (the keeper has not passed): ballots are refused already.
+  const auto late = elections_->cast(id, ballot(id, 0, 0));
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(late.error().message, "Voting has closed.");
   ASSERT_TRUE(life_->close(id));
   EXPECT_EQ(life_->publish(id).error().code, ErrorCode::kFailedPrecondition);
   for (std::uint32_t j : {1U, 3U}) {

@@ -369,6 +369,16 @@ void Elections::commit_batch(ElectionId id, Cached& c, const std::vector<Pending
         if (!c.valid || c.state.events() != static_cast<std::uint64_t>(count)) {
           VECHE_TRY(reload(tx, id, c));
         }
+        // A site-run election stops taking ballots at its announced close (moved only by its
+        // extension rule), even before the deadline keeper appends the close event. Read in
+        // the transaction that appends, so an extension written meanwhile is seen.
+        VECHE_ASSIGN_OR_RETURN(auto close, tx.query("SELECT closes_at + extended_seconds FROM "
+                                                    "election_drafts WHERE election = ?",
+                                                    {id}));
+        if (!close.empty() && core::to_unix(clock_.now()) >= close[0].int64(0)) {
+          for (auto* p : batch) p->result = failed_precondition("Voting has closed.");
+          return ok();
+        }
         c.valid = false;  // until the commit succeeds
         for (auto* p : batch) VECHE_TRY(append_one(tx, *p));
         return ok();
