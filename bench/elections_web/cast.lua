@@ -38,8 +38,8 @@ function done(summary, latency, requests)
     exhausted = exhausted + t:get("exhausted")
   end
   io.write(string.format("accepted %d\nexhausted %d\n", total, exhausted))
-  for _, p in ipairs({50, 99}) do
-    io.write(string.format("p%d %.1f ms\n", p, latency:percentile(p) / 1000))
+  for _, p in ipairs({50, 90, 99, 99.9}) do
+    io.write(string.format("p%s %.1f ms\n", tostring(p), latency:percentile(p) / 1000))
   end
   io.write(string.format("seconds %.3f\n", summary.duration / 1e6))
 end

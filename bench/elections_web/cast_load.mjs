@@ -70,6 +70,7 @@ if (!process.env.CLIENT || process.env.CLIENT === 'wrk') {
   seconds = Number(out.match(/seconds ([\d.]+)/)[1]);
   p50 = out.match(/p50 ([\d.]+)/)[1];
   p99 = out.match(/p99 ([\d.]+)/)[1];
+  if (process.env.VERBOSE) console.log(out);
   if (!out.includes('exhausted 0')) console.log('every ballot was sent before the end: give more BALLOTS');
 } else {
   const latencies = [];

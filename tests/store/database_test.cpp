@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <thread>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -457,6 +460,34 @@ TEST(StoreOpen, AnUnreachablePostgresIsUnavailableAndHidesThePassword) {
   ASSERT_FALSE(db.has_value());
   EXPECT_EQ(db.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(db.error().message.find("s3cret"), std::string::npos) << db.error().message;
+}
+
+
+// The log is copied into the database by a checkpoint of its own thread, not inside a commit:
+// while the database stays open and writes go on, the database file itself grows.
+TEST(StoreCheckpoint, TheLogReachesTheDatabaseFileWhileItStaysOpen) {
+  TempDir dir;
+  const auto path = dir.path() / "log.db";
+  auto db = open(path.string());
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE(with_write(**db, [](Transaction& tx) -> Status {
+    VECHE_TRY(tx.exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
+    return ok();
+  }));
+  const auto before = std::filesystem::file_size(path);
+  const std::string body(16 << 10, 'x');
+  for (int i = 0; i < 400; ++i) {  // about 1,600 pages of 4 KiB: past the 1,000-page threshold
+    ASSERT_TRUE(with_write(**db, [&](Transaction& tx) -> Status {
+      VECHE_TRY(tx.exec("INSERT INTO blobs (body) VALUES (?)", {body}));
+      return ok();
+    }));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(path) < before + (4u << 20) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(std::filesystem::file_size(path), before + (4u << 20));
 }
 
 }  // namespace

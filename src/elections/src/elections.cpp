@@ -162,6 +162,7 @@ Status Elections::reload(store::Transaction& tx, ElectionId id, Cached& c) {
     if (!st) return data_loss("the stored board does not check: " + st.error().message);
   }
   c.valid = true;
+  learn_open_params(c);
   return ok();
 }
 
@@ -290,10 +291,18 @@ Result<Receipt> Elections::cast(ElectionId id, std::string_view ballot_json) {
   // The proofs depend only on parameters fixed once voting is open: they are checked here, on
   // this request's thread, while other ballots are being checked or committed. Before the
   // first commit after a start the parameters are not known yet and the commit checks all.
-  std::shared_ptr<const OpenParams> open;
-  {
+  const auto open_params = [&c] {
     std::lock_guard lock(c->open_mu);
-    open = c->open;
+    return c->open;
+  };
+  std::shared_ptr<const OpenParams> open = open_params();
+  if (!open) {  // the board not read yet since the start: read it now, outside the commit
+    std::lock_guard lock(c->mu);
+    if (!c->valid) {
+      VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+      VECHE_TRY(reload(*tx, id, *c));
+    }
+    open = open_params();
   }
   if (open) {
     VECHE_ASSIGN_OR_RETURN(auto prepared,
@@ -390,14 +399,17 @@ void Elections::commit_batch(ElectionId id, Cached& c, const std::vector<Pending
     return;
   }
   c.valid = true;
-  if (c.state.phase() == record::Phase::kOpen) {
-    std::lock_guard open_lock(c.open_mu);
-    if (c.open) return;
-    auto key = crypto::PublicKey::make(c.state.joint_key().point());
-    if (!key) return;  // every ballot is then checked in the commit, as before the first one
-    c.open = std::make_shared<const OpenParams>(OpenParams{
-        c.state.setup().questions, c.state.credentials(), std::move(*key), c.state.fingerprint()});
-  }
+  learn_open_params(c);
+}
+
+void Elections::learn_open_params(Cached& c) {
+  if (c.state.phase() != record::Phase::kOpen) return;
+  std::lock_guard open_lock(c.open_mu);
+  if (c.open) return;
+  auto key = crypto::PublicKey::make(c.state.joint_key().point());
+  if (!key) return;  // every ballot is then checked in the commit
+  c.open = std::make_shared<const OpenParams>(OpenParams{
+      c.state.setup().questions, c.state.credentials(), std::move(*key), c.state.fingerprint()});
 }
 
 Status Elections::inspect(ElectionId id,

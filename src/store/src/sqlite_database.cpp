@@ -256,6 +256,72 @@ Result<std::unique_ptr<Connection>> connect(const std::string& path, int flags,
   return conn;
 }
 
+// Checkpoints off the commit path. SQLite's automatic checkpoint runs inside the commit that
+// crosses its threshold, so that one writer (and every request waiting behind it) also pays for
+// copying the log into the database and its fsync: hundreds of milliseconds on a slow disk.
+// Here the writer's WAL hook only wakes this thread, which checkpoints on a connection of its
+// own in PASSIVE mode (never blocking the writer or readers).
+class Checkpointer {
+ public:
+  static constexpr int kPages = 1000;  // SQLite's default automatic threshold
+
+  Checkpointer(std::string path, OpenOptions options)
+      : path_(std::move(path)), options_(options), thread_([this] { run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // For sqlite3_wal_hook on the writer connection (replaces the automatic checkpoint).
+  static int on_commit(void* self, sqlite3* /*db*/, const char* /*schema*/, int pages) {
+    if (pages >= kPages) static_cast<Checkpointer*>(self)->request();
+    return SQLITE_OK;
+  }
+
+ private:
+  void request() {
+    {
+      std::lock_guard lock(mu_);
+      wanted_ = true;
+    }
+    cv_.notify_one();
+  }
+  void run() {
+    std::unique_ptr<Connection> conn;
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || wanted_; });
+      if (stop_) return;
+      wanted_ = false;
+      lock.unlock();
+      if (!conn) {
+        // A connection checkpoints only once it has opened the log: a first read does that.
+        auto made = connect(path_, SQLITE_OPEN_READWRITE, options_);
+        if (made && (*made)->run("SELECT count(*) FROM sqlite_master")) conn = std::move(*made);
+      }
+      if (conn) {
+        (void)sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                        nullptr, nullptr);
+      }
+      lock.lock();
+    }
+  }
+
+  const std::string path_;
+  const OpenOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool wanted_ = false;  // GUARDED_BY(mu_)
+  bool stop_ = false;    // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
 class SqliteDatabase;
 
 class SqliteTransaction final : public Transaction {
@@ -324,7 +390,12 @@ class SqliteDatabase final : public Database {
       : path_(std::move(path)),
         options_(options),
         memory_(path_ == ":memory:"),
-        writer_(std::move(writer)) {}
+        checkpointer_(memory_ ? nullptr : std::make_unique<Checkpointer>(path_, options_)),
+        writer_(std::move(writer)) {
+    if (checkpointer_) {
+      sqlite3_wal_hook(writer_->handle(), &Checkpointer::on_commit, checkpointer_.get());
+    }
+  }
 
   Backend backend() const override { return Backend::kSqlite; }
 
@@ -415,6 +486,8 @@ class SqliteDatabase final : public Database {
   const OpenOptions options_;
   const bool memory_;
 
+  // Declared before writer_: destroyed after it, so the hook never outlives its target.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Connection> writer_;
   // The writer connection belongs to one transaction at a time. A flag rather than a held mutex,
   // because a transaction may end on another thread than the one that began it.

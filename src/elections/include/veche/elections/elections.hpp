@@ -117,6 +117,8 @@ class Elections {
   Status reload(store::Transaction& tx, ElectionId id, Cached& c);
   // Appends the ballots of `batch` in one durable transaction, each with its own outcome.
   void commit_batch(ElectionId id, Cached& c, const std::vector<Pending*>& batch);
+  // Once voting is open: what ballots are checked against, for checks outside the lock.
+  static void learn_open_params(Cached& c);
 
   store::Database& db_;
   const core::Clock& clock_;
