@@ -39,7 +39,9 @@ struct Site::Impl {
         translator(o.locale_dir),
         templates(std::move(t)),
         static_files(StaticFiles::load(o.web_root + "/static")),
-        registry(d, c) {}
+        registry(d, c) {
+    static_files.add_vendor(o.web_root + "/vendor.txt", o.web_root + "/node_modules");
+  }
 
   // Renders `page` inside the layout, in the request's language.
   Response page(const Request& req, const std::string& page, Data data, const std::string& title,
