@@ -98,6 +98,8 @@ struct Site::Impl {
   std::shared_ptr<elections::Elections> elections_service;
   // The schedule and extension rule of a site-run election into a page's data ("schedule").
   void election_schedule(const Request& req, std::int64_t id, Data& d) const;
+  // election_booth_pages.cpp: the booth /elections/{id}/vote and the result (page and API).
+  void add_election_booth(std::shared_ptr<elections::Elections> service);
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
 };
