@@ -68,6 +68,7 @@ async function start() {
 
   // 2. The ballot: approval questions show how many are chosen and stop at the maximum.
   for (const fs of fieldsets) {
+    fs.addEventListener('change', () => showError(fs.querySelector('[data-error]'), ''));
     const boxes = [...fs.querySelectorAll('input[type=checkbox]')];
     if (boxes.length === 0) continue;
     const max = Number(fs.dataset.max);
