@@ -155,8 +155,8 @@ void check_audit_file(const VoteOptions& o) {
   }
   const auto parsed_ballot = record::parse_ballot(payload, qs);
   if (!parsed_ballot) fail(invalid_argument("bad ballot: " + parsed_ballot.error().message));
-  const auto verdict = record::verify_ballot(*parsed_ballot, payload, qs, state.joint_key(),
-                                             state.fingerprint());
+  const auto verdict =
+      record::verify_ballot(*parsed_ballot, payload, qs, state.joint_key(), state.fingerprint());
   if (!verdict) fail(invalid_argument("bad ballot: " + verdict.error().message));
   const auto plain = must(audit_selections(audit.if_contains("selections"), qs));
   const auto randomness = must(audit_randomness(audit.if_contains("randomness"), qs));
@@ -167,7 +167,8 @@ void check_audit_file(const VoteOptions& o) {
   }
   const auto tracker = record::tracker_of(boost::json::serialize(payload));
   const auto* claimed = audit.if_contains("tracker");
-  if (claimed != nullptr && (!claimed->is_string() || claimed->as_string() != crypto::to_hex(tracker))) {
+  if (claimed != nullptr &&
+      (!claimed->is_string() || claimed->as_string() != crypto::to_hex(tracker))) {
     fail(invalid_argument("the audit file's tracker is not its ballot's"));
   }
   if (state.trackers().contains(crypto::to_hex(tracker))) {
@@ -244,9 +245,10 @@ void run_vote(const VoteOptions& o) {
       record::encrypt_ballot(qs, state.joint_key(), state.fingerprint(), credential, plain, rng));
   if (!o.ballot_out.empty()) {
     write_ballot(o.ballot_out, ballot.payload);
-    std::printf("ballot written to %s (not cast: send it to the site)\ntracker: %s\nfull tracker: %s\n",
-                o.ballot_out.c_str(), record::short_tracker(ballot.tracker).c_str(),
-                crypto::to_hex(ballot.tracker).c_str());
+    std::printf(
+        "ballot written to %s (not cast: send it to the site)\ntracker: %s\nfull tracker: %s\n",
+        o.ballot_out.c_str(), record::short_tracker(ballot.tracker).c_str(),
+        crypto::to_hex(ballot.tracker).c_str());
     return;
   }
   const auto e = must(board.append(state, "ballot", ballot.payload));

@@ -114,8 +114,7 @@ TEST_F(ElectionBoothTest, TheResultExistsOnlyAfterItIsPublished) {
   }
   EXPECT_EQ(charts, 4u);  // votes for each of the 3 questions, seats of the one curia
   EXPECT_EQ(page.body.find("<script"), std::string::npos);
-  EXPECT_NE(send(Method::kGet, path_).body.find("href=\"/elections/1/result\""),
-            std::string::npos);
+  EXPECT_NE(send(Method::kGet, path_).body.find("href=\"/elections/1/result\""), std::string::npos);
   EXPECT_EQ(send(Method::kGet, "/api/v1/elections/99/result").status, 404);
 }
 

@@ -18,9 +18,7 @@ namespace {
 
 constexpr std::string_view kNoResult = "The result of this election is not published yet.";
 
-bool is_party_list(const record::Question& q) {
-  return q.kind == record::QuestionKind::kPartyList;
-}
+bool is_party_list(const record::Question& q) { return q.kind == record::QuestionKind::kPartyList; }
 
 // What the booth's script needs to encrypt (veche-crypto.mjs encryptBallot): the questions, the
 // fingerprint and the joint key. Rendered into a data attribute (HTML-escaped by the template).
@@ -89,10 +87,9 @@ boost::json::object result_json(const elections::Summary& s) {
     const auto& question = s.questions[q];
     boost::json::array choices;
     for (std::size_t c = 0; c < question.choices.size(); ++c) {
-      boost::json::object choice{{"choice", question.choices[c]},
-                                 {"votes", q < r.counts.size() && c < r.counts[q].size()
-                                               ? r.counts[q][c]
-                                               : 0}};
+      boost::json::object choice{
+          {"choice", question.choices[c]},
+          {"votes", q < r.counts.size() && c < r.counts[q].size() ? r.counts[q][c] : 0}};
       if (is_party_list(question)) {
         choice["seats"] = q < r.seats.size() && c < r.seats[q].size() ? r.seats[q][c] : 0;
       }
@@ -137,12 +134,14 @@ void Site::Impl::add_election_booth(std::shared_ptr<elections::Elections> servic
     d.set("not_open", !open);
     d.set("has_result", s->result.has_value());
     if (s->phase == "closed") {
-      d.set("reason", translator.tr(l, "Voting is closed: the trustees are decrypting the result."));
+      d.set("reason",
+            translator.tr(l, "Voting is closed: the trustees are decrypting the result."));
     } else if (s->phase == "done") {
       d.set("reason", translator.tr(l, "Voting is closed and the result is published."));
     } else if (!open) {
-      d.set("reason", translator.tr(l, "Voting has not opened yet: the trustees and registrars "
-                                       "are still preparing the election."));
+      d.set("reason", translator.tr(l,
+                                    "Voting has not opened yet: the trustees and registrars "
+                                    "are still preparing the election."));
     }
     if (open) {
       d.set("booth_json", booth_json(*s));
@@ -229,8 +228,9 @@ void Site::Impl::add_election_booth(std::shared_ptr<elections::Elections> servic
           const std::uint64_t n = q < r.seats.size() && c < r.seats[q].size() ? r.seats[q][c] : 0;
           row.set("seats", std::to_string(n));
           seats.push_back({question.choices[c], n});
-          auto it = std::find_if(by_list.begin(), by_list.end(),
-                                 [&](const CuriaSeats& x) { return x.label == question.choices[c]; });
+          auto it = std::find_if(by_list.begin(), by_list.end(), [&](const CuriaSeats& x) {
+            return x.label == question.choices[c];
+          });
           if (it == by_list.end()) it = by_list.insert(by_list.end(), {question.choices[c], {}});
           it->seats.resize(curiae.size() + 1, 0);
           it->seats[curiae.size()] = n;
@@ -238,8 +238,8 @@ void Site::Impl::add_election_booth(std::shared_ptr<elections::Elections> servic
         rows.push_back(row);
       }
       qd.set("rows", rows);
-      qd.set("votes_svg",
-             vote_bars_svg(translator.tr(l, "Votes per choice") + ": " + question.id, votes, total));
+      qd.set("votes_svg", vote_bars_svg(translator.tr(l, "Votes per choice") + ": " + question.id,
+                                        votes, total));
       if (lists) {
         qd.set("seats_total", std::to_string(question.seats));
         qd.set("method", record::to_string(question.method));

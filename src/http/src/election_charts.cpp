@@ -44,7 +44,8 @@ std::string vote_bars_svg(std::string_view title, const std::vector<ResultRow>& 
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     const double w = static_cast<double>(r.value) * kBarWidth / static_cast<double>(top);
-    const double share = total == 0 ? 0.0 : 100.0 * static_cast<double>(r.value) / static_cast<double>(total);
+    const double share =
+        total == 0 ? 0.0 : 100.0 * static_cast<double>(r.value) / static_cast<double>(total);
     out += label_text(y + 12, r.label);
     out += fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"14\" fill=\"{}\">"
@@ -118,9 +119,9 @@ std::string seats_by_curia_svg(std::string_view title, const std::vector<CuriaSe
       }
       x += w;
     }
-    out += fmt::format(
-        "<text x=\"{:.1f}\" y=\"{}\" font-size=\"12\" fill=\"currentColor\">{}</text>", x + 6,
-        y + 29, sum);
+    out +=
+        fmt::format("<text x=\"{:.1f}\" y=\"{}\" font-size=\"12\" fill=\"currentColor\">{}</text>",
+                    x + 6, y + 29, sum);
     y += kRow;
   }
   return out + "</svg>";

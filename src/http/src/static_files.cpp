@@ -97,8 +97,8 @@ void StaticFiles::add_vendor(const std::string& list, const std::string& modules
       spdlog::warn("static files: vendor files over 16 MiB; {} and later skipped", line);
       return;
     }
-    File f{content_type_for(rel.extension().string()),
-           fmt::format("\"{:016x}\"", fnv1a(body)), std::move(body)};
+    File f{content_type_for(rel.extension().string()), fmt::format("\"{:016x}\"", fnv1a(body)),
+           std::move(body)};
     files_.insert_or_assign("/static/vendor/" + rel.generic_string(), std::move(f));
   }
 }
