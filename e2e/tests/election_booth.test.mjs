@@ -156,6 +156,7 @@ test('a voter votes in the booth, audits once, casts, revotes; the result is dra
   assert.equal(await page.textContent('#receipt-tracker'), cast);
   assert.match(await page.textContent('#receipt-full'), /^[0-9a-f]{64}$/);
   assert.match(await page.textContent('#receipt-seq'), /^\d+$/);
+  await page.waitForFunction(() => document.getElementById('ballots').textContent === '1');
   await screenshot(page, 'booth-receipt-360');
   assert.equal((await (await fetch(api)).json()).ballots, 1);
 

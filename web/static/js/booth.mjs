@@ -206,10 +206,19 @@ async function start() {
     $('receipt-again').hidden = !answer.already_cast;
     $('receipt-board').href =
       `/elections/${election.id}/board?tracker=${encodeURIComponent(answer.short_tracker)}`;
+    $('booth-cli').hidden = true;
     show('step-receipt');
+    // The live count of ballots cast, now including this one.
+    fetch(`/api/v1/elections/${election.id}`, { credentials: 'omit' })
+      .then((r) => r.json())
+      .then((summary) => { $('ballots').textContent = String(summary.ballots); })
+      .catch(() => {});
   });
   $('print').addEventListener('click', () => window.print());
-  $('vote-again').addEventListener('click', () => show('step-ballot'));
+  $('vote-again').addEventListener('click', () => {
+    $('booth-cli').hidden = false;
+    show('step-ballot');
+  });
 }
 
 if (booth) start();
