@@ -28,6 +28,7 @@ struct VoteOptions {
   std::string ballot_file;              // a ballot payload made elsewhere
   std::string ballot_out;               // write the ballot here instead of appending it
   std::string audit_file;               // a booth's audit file to check
+  std::string audit_out;                // with --audit: write the audit file here
   bool audit = false;
 };
 
@@ -194,6 +195,30 @@ void write_ballot(const std::string& path, const boost::json::object& payload) {
   if (!out.flush()) fail(unavailable("cannot write " + path));
 }
 
+// The audited ballot in the booth's audit file format (docs/protocol.md §5.4).
+void write_audit_file(const std::string& path, const record::ElectionState& state,
+                      const record::EncryptedBallot& audited, const record::PlainBallot& plain) {
+  boost::json::array selections;
+  boost::json::array randomness;
+  for (std::size_t q = 0; q < plain.selections.size(); ++q) {
+    boost::json::array ms;
+    boost::json::array rs;
+    for (std::size_t c = 0; c < plain.selections[q].size(); ++c) {
+      ms.emplace_back(static_cast<int>(plain.selections[q][c]));
+      rs.emplace_back(crypto::to_hex(audited.randomness[q][c].to_bytes()));
+    }
+    selections.emplace_back(std::move(ms));
+    randomness.emplace_back(std::move(rs));
+  }
+  write_ballot(path, boost::json::object{{"kind", "veche-ballot-audit"},
+                                         {"election_id", state.setup().election_id},
+                                         {"fingerprint", crypto::to_hex(state.fingerprint())},
+                                         {"tracker", crypto::to_hex(audited.tracker)},
+                                         {"ballot", audited.payload},
+                                         {"selections", std::move(selections)},
+                                         {"randomness", std::move(randomness)}});
+}
+
 void run_vote(const VoteOptions& o) {
   init_crypto();
   if (!o.audit_file.empty()) {
@@ -201,6 +226,7 @@ void run_vote(const VoteOptions& o) {
         !o.ballot_file.empty() || !o.ballot_out.empty()) {
       fail(invalid_argument("--audit-file checks an audit: give only --board"));
     }
+    if (!o.audit_out.empty()) fail(invalid_argument("--audit-out goes with --audit"));
     check_audit_file(o);
     return;
   }
@@ -218,6 +244,7 @@ void run_vote(const VoteOptions& o) {
     while (!code.empty() && (code.back() == '\n' || code.back() == '\r')) code.pop_back();
   }
   if (code.empty()) fail(invalid_argument("give the credential code with --code or --code-file"));
+  if (!o.audit_out.empty() && !o.audit) fail(invalid_argument("--audit-out goes with --audit"));
   auto board = must(BoardFolder::open(o.board, false));
   auto state = must(board.load());
   if (state.phase() != record::Phase::kOpen) fail(failed_precondition("voting is not open"));
@@ -231,6 +258,7 @@ void run_vote(const VoteOptions& o) {
     if (!record::audit_ballot(audited.payload, state.joint_key(), plain, audited.randomness)) {
       fail(internal_error("the audited ballot does not match its revealed contents"));
     }
+    if (!o.audit_out.empty()) write_audit_file(o.audit_out, state, audited, plain);
     std::printf("audit: ballot %s encrypts exactly your choices; it is discarded, not cast\n",
                 record::short_tracker(audited.tracker).c_str());
     for (std::size_t q = 0; q < qs.size(); ++q) {
@@ -273,6 +301,8 @@ void add_vote_command(CLI::App& app, const GlobalOptions& /*global*/) {
   cmd->add_option("--ballot-out", opts->ballot_out,
                   "Write the ballot to this file instead of appending it to the board (then send "
                   "it to the site: POST /api/v1/elections/{id}/ballots)");
+  cmd->add_option("--audit-out", opts->audit_out,
+                  "With --audit: write the audited ballot as an audit file (protocol.md §5.4)");
   cmd->add_option("--audit-file", opts->audit_file,
                   "Check a browser booth's audit file against the board (proofs, ciphertexts "
                   "reproduced, never cast) and print its choices");
