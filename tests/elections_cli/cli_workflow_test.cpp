@@ -263,6 +263,53 @@ TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
       << broken.output;
 }
 
+// A Benaloh audit file (docs/protocol.md §5.4, the web booth's format; here written by
+// `veche vote --audit --audit-out`) is checked by `veche vote --audit-file` against the board:
+// the choices are printed; changed randomness or changed selections fail; so does a ballot that
+// was cast after its audit.
+TEST_F(ElectionCli, AnAuditFileIsCheckedAgainstTheBoard) {
+  open_election(2);
+  const Outcome made = veche_ok({"vote", "--board", "board", "--code", codes_[0], "--select",
+                                 "council=Anna", "--select", "assembly=East", "--audit",
+                                 "--audit-out", "audit.json", "--ballot-out", "ballot.json"});
+  EXPECT_NE(made.output.find("ballot written to ballot.json"), std::string::npos) << made.output;
+  const Outcome good = veche_ok({"vote", "--board", "board", "--audit-file", "audit.json"});
+  EXPECT_NE(good.output.find("encrypts exactly these choices; it was not cast"), std::string::npos)
+      << good.output;
+  EXPECT_NE(good.output.find("council: Anna\n  assembly: East\n  chamber: (blank)"),
+            std::string::npos)
+      << good.output;
+
+  const std::string audit = read_text(dir_ / "audit.json");
+  // Changed randomness: the first choice's scalar replaced by the second's.
+  const auto r = audit.find("\"randomness\":[[\"");
+  ASSERT_NE(r, std::string::npos) << audit;
+  std::string tampered = audit;
+  tampered.replace(r + 16, 64, audit.substr(r + 16 + 64 + 3, 64));
+  write_text(dir_ / "tampered.json", tampered);
+  expect_refused(veche({"vote", "--board", "board", "--audit-file", "tampered.json"}),
+                 "AUDIT FAILED");
+  // Changed selections: Boris instead of Anna.
+  std::string lying = audit;
+  const auto m = lying.find("\"selections\":[[1,0");
+  ASSERT_NE(m, std::string::npos) << audit;
+  lying.replace(m + 15, 3, "0,1");
+  write_text(dir_ / "lying.json", lying);
+  expect_refused(veche({"vote", "--board", "board", "--audit-file", "lying.json"}), "AUDIT FAILED");
+  expect_refused(veche({"vote", "--board", "board", "--audit-file", "ballot.json"}),
+                 "not a ballot audit file");
+  expect_refused(
+      veche({"vote", "--board", "board", "--audit-file", "audit.json", "--code", codes_[0]}),
+      "give only --board");
+  // The audited ballot cast anyway: the check says so.
+  const auto b = audit.find("\"ballot\":");
+  const auto e = audit.find(",\"selections\"");
+  write_text(dir_ / "audited-ballot.json", audit.substr(b + 9, e - b - 9));
+  veche_ok({"vote", "--board", "board", "--ballot-file", "audited-ballot.json"});
+  expect_refused(veche({"vote", "--board", "board", "--audit-file", "audit.json"}),
+                 "an audited ballot must never be cast");
+}
+
 TEST_F(ElectionCli, CommandsRefuseBadInputWithAMessage) {
   open_election(2);
   // Files and folders that are not there.

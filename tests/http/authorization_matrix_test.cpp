@@ -127,6 +127,10 @@ const std::map<std::string, Access>& table() {
       {"GET /api/v1/elections/{id}/ballots", Access::kPublic},
       // No login: the credential's signature is the authorization (docs/elections.md).
       {"POST /api/v1/elections/{id}/ballots", Access::kFlow},
+      // The booth and the result: public (the booth's code never reaches the server).
+      {"GET /elections/{id}/vote", Access::kPublic},
+      {"GET /elections/{id}/result", Access::kPublic},
+      {"GET /api/v1/elections/{id}/result", Access::kPublic},
       {"GET /agenda", Access::kPublic},
       {"GET /agenda/new", Access::kAccount},
       {"POST /agenda/new", Access::kAccount},

@@ -199,8 +199,10 @@ Result<Summary> Elections::get(ElectionId id) {
   if (st.phase() == record::Phase::kOpen || st.phase() == record::Phase::kClosed ||
       st.phase() == record::Phase::kDone) {
     s.fingerprint = crypto::to_hex(st.fingerprint());
+    s.joint_key = crypto::to_hex(st.joint_key().bytes());
     s.ballots = st.ballot_events();
   }
+  s.result = st.published_result();
   s.phase = phase_name(st.phase());
   s.events = st.events();
   return s;

@@ -8,28 +8,18 @@
 #include <charconv>
 
 #include "accounts_web.hpp"
+#include "election_web.hpp"
 #include "site_impl.hpp"
 #include "veche/elections/elections.hpp"
 
 namespace veche::http {
 namespace {
 
-constexpr std::string_view kNoElection = "There is no such election.";
 constexpr std::size_t kBoardPage = 500;  // ballots listed on /elections/{id}/board
 constexpr std::size_t kMaxBallotBytes = 1u << 20;
 
 Response json(const boost::json::value& v, int status = 200) {
   return Response::json(boost::json::serialize(v), status);
-}
-
-std::optional<elections::ElectionId> election_param(const Request& req) {
-  const auto it = req.path_params.find("id");
-  if (it == req.path_params.end()) return std::nullopt;
-  const auto& s = it->second;
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
-  return v;
 }
 
 boost::json::object summary_json(const elections::Summary& s, bool full) {
@@ -69,6 +59,7 @@ Data summary_data(const elections::Summary& s) {
   d.set("threshold", std::to_string(s.threshold));
   d.set("trustee_count", std::to_string(s.trustees.size()));
   d.set("open", s.phase == "open");
+  d.set("has_result", s.result.has_value());
   Data trustees{Data::type::list};
   for (const auto& t : s.trustees) trustees.push_back(Data("name", t));
   d.set("trustees", trustees);
@@ -210,6 +201,8 @@ void Site::Impl::add_elections() {
     }
     return json(boost::json::object{{"ballots", std::move(out)}});
   });
+
+  add_election_booth(service);
 
   router.add(
       Method::kPost, "/api/v1/elections/{id}/ballots",

@@ -39,7 +39,9 @@ struct Site::Impl {
         translator(o.locale_dir),
         templates(std::move(t)),
         static_files(StaticFiles::load(o.web_root + "/static")),
-        registry(d, c) {}
+        registry(d, c) {
+    static_files.add_vendor(o.web_root + "/vendor.txt", o.web_root + "/node_modules");
+  }
 
   // Renders `page` inside the layout, in the request's language.
   Response page(const Request& req, const std::string& page, Data data, const std::string& title,
@@ -96,6 +98,8 @@ struct Site::Impl {
   std::shared_ptr<elections::Elections> elections_service;
   // The schedule and extension rule of a site-run election into a page's data ("schedule").
   void election_schedule(const Request& req, std::int64_t id, Data& d) const;
+  // election_booth_pages.cpp: the booth /elections/{id}/vote and the result (page and API).
+  void add_election_booth(std::shared_ptr<elections::Elections> service);
   Response account_form(const Request& req, const std::string& name, Data data,
                         std::string_view title, std::string_view error_message, int status) const;
 };

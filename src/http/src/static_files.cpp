@@ -1,6 +1,7 @@
 #include "static_files.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@ std::string content_type_for(const std::string& ext) {
   if (ext == ".json") return "application/json";
   if (ext == ".txt") return "text/plain; charset=utf-8";
   if (ext == ".woff2") return "font/woff2";
+  if (ext == ".wasm") return "application/wasm";
   return "application/octet-stream";
 }
 
@@ -29,6 +31,15 @@ std::uint64_t fnv1a(std::string_view s) {
     h *= 1099511628211ULL;
   }
   return h;
+}
+
+bool read_whole(const std::filesystem::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
 }
 
 }  // namespace
@@ -53,6 +64,43 @@ StaticFiles StaticFiles::load(const std::string& dir) {
     sf.files_.emplace("/static/" + rel, std::move(f));
   }
   return sf;
+}
+
+void StaticFiles::add_vendor(const std::string& list, const std::string& modules_dir) {
+  namespace fs = std::filesystem;
+  std::string text;
+  if (!read_whole(list, text)) {
+    spdlog::warn("static files: no vendor list at {}", list);
+    return;
+  }
+  std::istringstream lines(text);
+  std::string line;
+  std::size_t total = 0;
+  while (std::getline(lines, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.empty() || line.front() == '#') continue;
+    const fs::path rel(line);
+    bool inside = rel.is_relative() && !rel.empty();
+    for (const auto& part : rel) inside = inside && part != ".." && part != ".";
+    std::string body;
+    if (!inside) {
+      spdlog::warn("static files: vendor path {} is not inside {}", line, modules_dir);
+      continue;
+    }
+    if (!fs::is_regular_file(fs::path(modules_dir) / rel) ||
+        !read_whole(fs::path(modules_dir) / rel, body)) {
+      spdlog::warn("static files: vendor file {} is missing (run scripts/deps)", line);
+      continue;
+    }
+    total += body.size();
+    if (total > (16u << 20)) {
+      spdlog::warn("static files: vendor files over 16 MiB; {} and later skipped", line);
+      return;
+    }
+    File f{content_type_for(rel.extension().string()), fmt::format("\"{:016x}\"", fnv1a(body)),
+           std::move(body)};
+    files_.insert_or_assign("/static/vendor/" + rel.generic_string(), std::move(f));
+  }
 }
 
 std::optional<Response> StaticFiles::serve(const Request& req) const {

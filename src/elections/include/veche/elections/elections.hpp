@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,10 +37,13 @@ struct Summary {
   std::vector<std::string> trustees;
   std::uint32_t threshold = 0;
   std::string fingerprint;    // hex, once voting has opened
+  std::string joint_key;      // hex, once voting has opened (what the booth encrypts to)
   std::string phase;          // "draft" (site-run, before setup), "setup", "open", "closed", "done"
   std::uint64_t ballots = 0;  // ballot events on the board (revotes included)
   std::uint64_t events = 0;
   std::int64_t imported_at = 0;
+  // The published result (the `result` event, checked by the replay): only once it exists.
+  std::optional<record::ResultSummary> result;
 };
 
 struct Receipt {
