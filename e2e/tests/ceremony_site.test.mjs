@@ -1,39 +1,29 @@
 // The browser ceremony on the real site: an organizer (a delegate, JavaScript off) drafts a
 // 2-of-3 election; each invitee makes a key in the browser on the invitation page; the organizer
 // freezes the setup; three trustees click through key, deal and check on their pages; the
-// registrar makes 4 codes and downloads the CSV; voting opens; ballots made with the voters'
-// codes are cast on the site; after the close two trustees decrypt in the browser, the organizer
-// publishes, and `veche-verify` checks the downloaded record. Skipped when the server has no
+// registrar makes 20 codes and downloads the CSV; voting opens; the 20 voters vote in the booth
+// (each opening it from their sheet's link with the code in the fragment), one audits a ballot
+// first (checked offline with `veche vote --audit-file`) and three revote; after the close two
+// trustees decrypt in the browser, the organizer publishes, the result page draws the counts,
+// and `veche-verify` checks the downloaded record. Skipped when the server has no
 // election pages, vendor files or libsodium loader yet (branches elections-run, elections-booth).
 // Screenshots: build/e2e/ceremony-site-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeCrypto } from '../../web/static/js/veche-crypto.mjs';
-import { makeCeremony } from '../../web/static/js/veche-ceremony.mjs';
 import { launchBrowser, screenshot, startServer, veche } from '../lib/harness.mjs';
 import { person, utcIn } from '../lib/people.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(join(root, 'web', 'package.json'));
 const verifier = join(dirname(veche), 'veche-verify');
 let server;
 let browser;
-let vc;
-let vk;
 let code;
 let ready = false;
 
 before(async () => {
-  const sodium = require('libsodium-wrappers-sumo');
-  await sodium.ready;
-  vc = makeCrypto(sodium);
-  vk = makeCeremony(sodium, vc);
   server = await startServer(['--deadline-interval', '1'], {
     prepare(db) {
       execFileSync(veche, ['demo', '--db', db], { stdio: 'ignore' });
@@ -71,7 +61,7 @@ async function downloadText(p, click) {
   return readFileSync(await dl.path(), 'utf8');
 }
 
-test('the ceremony in the browser on the site, from the draft to veche-verify', { timeout: 300000 }, async (t) => {
+test('the ceremony in the browser on the site, from the draft to veche-verify', { timeout: 540000 }, async (t) => {
   if (!ready) {
     t.skip('the site has no election organizer pages, vendor files or libsodium loader yet');
     return;
@@ -86,7 +76,7 @@ test('the ceremony in the browser on the site, from the draft to veche-verify', 
   await organizer.locator('#q1_min').fill('0');
   await organizer.locator('#q1_max').fill('2');
   await organizer.locator('input[name="q1_blank"]').check();
-  const closesAt = Math.ceil((Date.now() + 150_000) / 60_000) * 60_000;  // whole minutes
+  const closesAt = Math.ceil((Date.now() + 240_000) / 60_000) * 60_000;  // whole minutes
   await organizer.locator('#opens_at').fill(utcIn(-120).slice(0, 16));
   await organizer.locator('#closes_at').fill(new Date(closesAt).toISOString().slice(0, 16));
   await organizer.locator('#outage_minutes').fill('0');
@@ -132,12 +122,12 @@ test('the ceremony in the browser on the site, from the draft to veche-verify', 
 
   const r = await jsPage(`/elections/${id}/registrars/1`);
   await r.p.getByLabel('Your registrar key file').setInputFiles({ name: 'registrar.key', mimeType: 'application/json', buffer: Buffer.from(keys[3]) });
-  await r.p.getByLabel('Number of voters').fill('4');
+  await r.p.getByLabel('Number of voters').fill('20');
   await r.p.getByRole('button', { name: 'Make the codes and publish the credentials' }).click();
-  await r.p.getByText(/4 credentials published/).waitFor();
+  await r.p.getByText(/20 credentials published/).waitFor();
   const csv = await downloadText(r.p, () => r.p.getByRole('button', { name: 'Download the CSV (mail merge)' }).click());
   const codes = csv.trim().split('\n').slice(1).map((row) => row.split(',')[1]);
-  assert.equal(codes.length, 4);
+  assert.equal(codes.length, 20);
   await screenshot(r.p, 'ceremony-site-registrar');
   assert.deepEqual(r.problems, []);
   await r.close();
@@ -146,15 +136,72 @@ test('the ceremony in the browser on the site, from the draft to veche-verify', 
   await organizer.locator('#do-open').click();
   assert.equal(await organizer.locator('#phase').textContent(), 'open');
 
-  // Voters: ballots made with the codes from the CSV, cast on the site.
+  // Voters in the booth, each from the link on their sheet (the code in the fragment).
   const record = async () => (await fetch(`${url}/elections/${id}/record`)).text();
-  const st = vk.replay(vk.parseRecord(await record()));
-  const election = { fingerprint: st.fingerprint, jointKey: st.jointKey, questions: st.setup.questions };
-  for (const [v, sel] of [[0, [1, 0, 1]], [1, [0, 1, 0]], [2, [1, 0, 0]], [3, [0, 0, 1]], [1, [1, 0, 0]]]) {
-    const ballot = vc.encryptBallot(election, vc.credentialFromCode(st.setup.election_id, codes[v]), [sel]);
-    const res = await fetch(`${url}/api/v1/elections/${id}/ballots`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: ballot.payload });
-    assert.equal(res.status, 201, await res.text());
+  const names = ['Anna', 'Boris', 'Vera'];
+  const choose = (v) => names.filter((_, c) => [v % 2 === 0, v % 3 === 0, v % 2 === 1 && v % 5 === 0][c]);
+  const final = new Map();
+  const booth = await browser.newContext({ acceptDownloads: true, locale: 'en-US', viewport: { width: 360, height: 740 } });
+  const fill = async (page, chosen) => {
+    for (const name of names) {
+      const box = page.locator('fieldset[data-q="0"] label', { hasText: new RegExp(`^\\s*${name}\\s*$`) }).locator('input');
+      if ((await box.isChecked()) !== chosen.includes(name)) await box.click();
+    }
+    await page.click('#ballot-form button[type=submit]');
+    await page.waitForSelector('#step-review:not([hidden])');
+  };
+  const encryptIn = async (page, button) => {
+    await page.click(button);
+    await page.waitForFunction(() => document.getElementById('tracker').textContent.length === 16 &&
+                                     !document.getElementById('cast').disabled);
+    return page.textContent('#tracker');
+  };
+  const castIn = async (page) => {
+    await page.click('#cast');
+    await page.waitForSelector('#step-receipt:not([hidden])');
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'veche-ceremony-site-'));
+  for (let v = 0; v < 20; v++) {
+    const page = await booth.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${url}/elections/${id}/vote#code=${codes[v]}`);
+    await page.click('#code-form button[type=submit]');
+    await page.waitForSelector('#step-ballot:not([hidden])');
+    await fill(page, choose(v));
+    let tracker = await encryptIn(page, '#encrypt');
+    if (v === 0) {
+      // Voter 0 audits this encryption: it is revealed, checked offline, and never cast.
+      await page.click('#audit');
+      await page.waitForSelector('#step-audit:not([hidden])');
+      await downloadText(page, () => page.click('#audit-download')).then((text) => writeFileSync(join(dir, 'audit.json'), text));
+      mkdirSync(join(dir, 'board'));
+      writeFileSync(join(dir, 'board', 'board.jsonl'), await record());
+      const checked = execFileSync(veche, ['vote', '--board', 'board', '--audit-file', 'audit.json'], { cwd: dir, encoding: 'utf8' });
+      assert.match(checked, new RegExp(`ballot ${tracker} is valid and encrypts exactly these choices; it was not cast`));
+      const again = await encryptIn(page, '#encrypt-again');
+      assert.notEqual(again, tracker);
+      tracker = again;
+    }
+    await castIn(page);
+    assert.equal(await page.textContent('#receipt-tracker'), tracker);
+    final.set(v, choose(v));
+    if (v >= 1 && v <= 3) {
+      // Three voters change their minds before the close: only their last ballot counts.
+      await page.click('#vote-again');
+      await page.waitForSelector('#step-ballot:not([hidden])');
+      await fill(page, ['Vera']);
+      await encryptIn(page, '#encrypt');
+      await castIn(page);
+      final.set(v, ['Vera']);
+    }
+    if (v === 3) await screenshot(page, 'ceremony-site-receipt');
+    assert.deepEqual(problems, []);
+    await page.close();
   }
+  await booth.close();
+  const expected = names.map((n) => [...final.values()].filter((c) => c.includes(n)).length);
+  assert.equal((await (await fetch(`${url}/api/v1/elections/${id}`)).json()).ballots, 23);
 
   // The close: by the organizer once the announced time has passed (or by the deadline keeper).
   while (Date.now() < closesAt + 2000) await sleep(1000);
@@ -168,12 +215,16 @@ test('the ceremony in the browser on the site, from the draft to veche-verify', 
   await organizer.locator('#do-publish').click();
   assert.equal(await organizer.locator('#phase').textContent(), 'done');
 
-  const dir = mkdtempSync(join(tmpdir(), 'veche-ceremony-site-'));
+  // The result, drawn; then anyone's check of the whole record.
+  const result = await jsPage(`/elections/${id}/result`);
+  assert.ok(await result.p.locator('svg.election-chart').count() >= 1);
+  await screenshot(result.p, 'ceremony-site-result');
+  await result.close();
   try {
     writeFileSync(join(dir, 'record.jsonl'), await record());
     const verdict = spawnSync(verifier, ['record.jsonl'], { cwd: dir, encoding: 'utf8' });
     assert.equal(verdict.status, 0, verdict.stdout + verdict.stderr);
-    assert.match(verdict.stdout, /council: 3 0 2/);
+    assert.match(verdict.stdout, new RegExp(`council: ${expected.join(' ')}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
