@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <thread>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store_fixture.hpp"
@@ -461,7 +461,6 @@ TEST(StoreOpen, AnUnreachablePostgresIsUnavailableAndHidesThePassword) {
   EXPECT_EQ(db.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(db.error().message.find("s3cret"), std::string::npos) << db.error().message;
 }
-
 
 // The log is copied into the database by a checkpoint of its own thread, not inside a commit:
 // while the database stays open and writes go on, the database file itself grows.

@@ -15,6 +15,7 @@
 #include <chrono>
 
 #include "accounts_web.hpp"
+#include "form_time.hpp"
 #include "site_impl.hpp"
 #include "veche/core/text.hpp"
 #include "veche/elections/lifecycle.hpp"
@@ -52,35 +53,6 @@ std::optional<std::int64_t> positive_param(const Request& req, const char* name)
 bool may_organize(const Principal& p) {
   return p.may_act_as(Role::kOperator) || !delegate_orgs(p).empty();
 }
-
-// "2026-12-03T10:00" (a datetime-local field, UTC), optionally with ":SS" and "Z".
-std::optional<core::TimePoint> parse_utc(std::string_view s) {
-  if (!s.empty() && s.back() == 'Z') s.remove_suffix(1);
-  if (s.size() != 16 && s.size() != 19) return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t n) -> std::optional<int> {
-    int v = 0;
-    const auto [end, ec] = std::from_chars(s.data() + at, s.data() + at + n, v);
-    if (ec != std::errc() || end != s.data() + at + n) return std::nullopt;
-    return v;
-  };
-  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':') {
-    return std::nullopt;
-  }
-  const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2);
-  std::optional<int> sec = 0;
-  if (s.size() == 19) sec = s[16] == ':' ? num(17, 2) : std::nullopt;
-  if (!y || !mo || !d || !h || !mi || !sec || *h > 23 || *mi > 59 || *sec > 59) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year(*y),
-                                        std::chrono::month(static_cast<unsigned>(*mo)),
-                                        std::chrono::day(static_cast<unsigned>(*d))};
-  if (!ymd.ok()) return std::nullopt;
-  return core::TimePoint(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(*h) +
-                         std::chrono::minutes(*mi) + std::chrono::seconds(*sec));
-}
-
-std::string minute(core::TimePoint t) { return core::to_iso8601(t).substr(0, 16); }
 
 std::optional<std::uint32_t> parse_count(std::string_view s, std::uint32_t def) {
   s = core::trim(s);
@@ -152,8 +124,8 @@ Result<el::Draft> draft_from_form(const std::map<std::string, std::string>& f) {
   const auto threshold = parse_count(field(f, "threshold"), 0);
   if (!threshold) return invalid_argument("The threshold is a number of trustees.");
   d.threshold = *threshold;
-  const auto opens = parse_utc(field(f, "opens_at"));
-  const auto closes = parse_utc(field(f, "closes_at"));
+  const auto opens = parse_time(field(f, "opens_at"));
+  const auto closes = parse_time(field(f, "closes_at"));
   if (!opens || !closes) {
     return invalid_argument("Write the opening and the close as 2026-12-03T10:00 (UTC).");
   }
@@ -253,10 +225,10 @@ void Site::Impl::election_schedule(const Request& req, std::int64_t id, Data& d)
   auto run = life.run(id);
   if (!run) return;
   Data s;
-  s.set("opens_at", minute(run->draft.opens_at));
-  s.set("closes_at", minute(run->effective_close()));
+  s.set("opens_at", local_field(run->draft.opens_at));
+  s.set("closes_at", local_field(run->effective_close()));
   s.set("extended", run->extended_seconds > 0);
-  s.set("scheduled_close", minute(run->draft.closes_at));
+  s.set("scheduled_close", local_field(run->draft.closes_at));
   const auto& rule = run->draft.extension;
   if (rule.outage_minutes == 0) {
     s.set("rule", translator.tr(l, "Voting is never extended."));
@@ -349,13 +321,14 @@ void Site::Impl::add_election_admin() {
     auto who = organizer(req, false);
     if (std::holds_alternative<Response>(who)) return std::get<Response>(std::move(who));
     const auto today = clock.now();
-    std::map<std::string, std::string> f = {{"threshold", "2"},
-                                            {"trustees", ""},
-                                            {"opens_at", minute(today + std::chrono::days(7))},
-                                            {"closes_at", minute(today + std::chrono::days(14))},
-                                            {"outage_minutes", "30"},
-                                            {"max_hours", "24"},
-                                            {"q1_kind", "single"}};
+    std::map<std::string, std::string> f = {
+        {"threshold", "2"},
+        {"trustees", ""},
+        {"opens_at", local_field(today + std::chrono::days(7))},
+        {"closes_at", local_field(today + std::chrono::days(14))},
+        {"outage_minutes", "30"},
+        {"max_hours", "24"},
+        {"q1_kind", "single"}};
     return new_form(req, f, "", 200);
   });
 

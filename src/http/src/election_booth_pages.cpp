@@ -23,22 +23,11 @@ bool is_party_list(const record::Question& q) { return q.kind == record::Questio
 // What the booth's script needs to encrypt (veche-crypto.mjs encryptBallot): the questions, the
 // fingerprint and the joint key. Rendered into a data attribute (HTML-escaped by the template).
 std::string booth_json(const elections::Summary& s) {
-  boost::json::array questions;
-  for (const auto& q : s.questions) {
-    boost::json::array choices;
-    for (const auto& c : q.choices) choices.emplace_back(c);
-    questions.push_back(boost::json::object{{"id", q.id},
-                                            {"kind", record::to_string(q.kind)},
-                                            {"choices", std::move(choices)},
-                                            {"min", q.min},
-                                            {"max", q.max},
-                                            {"blank", q.blank}});
-  }
   return boost::json::serialize(boost::json::object{{"id", s.id},
                                                     {"election_id", s.election_id},
                                                     {"fingerprint", s.fingerprint},
                                                     {"joint_key", s.joint_key},
-                                                    {"questions", std::move(questions)}});
+                                                    {"questions", questions_json(s.questions)}});
 }
 
 // A shell word: bare when it is safe, else in single quotes.
@@ -67,8 +56,8 @@ std::string example_selects(const std::vector<record::Question>& qs) {
   return out;
 }
 
-// The address of this site as the request named it (for commands to copy), or a placeholder
-// when the Host header is not a plain host[:port].
+// The address of this site as the request named it (for commands to copy); "https://SITE",
+// for the reader to replace, when the Host header is not a plain host[:port].
 std::string site_address(const Request& req, bool https) {
   const auto host = req.header("host");
   bool plain = !host.empty() && host.size() <= 255;
@@ -114,6 +103,18 @@ boost::json::object result_json(const elections::Summary& s) {
                              {"questions", std::move(questions)}};
 }
 
+// What the booth and the result pages show of every election above their own content.
+Data election_head(const elections::Summary& s) {
+  Data d;
+  d.set("id", std::to_string(s.id));
+  d.set("title", s.title);
+  d.set("phase", s.phase);
+  d.set("ballots", std::to_string(s.ballots));
+  d.set("fingerprint", s.fingerprint);
+  d.set("has_result", s.result.has_value());
+  return d;
+}
+
 }  // namespace
 
 void Site::Impl::add_election_booth(std::shared_ptr<elections::Elections> service) {
@@ -123,16 +124,10 @@ void Site::Impl::add_election_booth(std::shared_ptr<elections::Elections> servic
     if (!id) return error(req, 404, kNoElection);
     auto s = service->get(*id);
     if (!s) return error(req, s.error());
-    Data d;
-    d.set("id", std::to_string(s->id));
-    d.set("title", s->title);
-    d.set("phase", s->phase);
-    d.set("ballots", std::to_string(s->ballots));
-    d.set("fingerprint", s->fingerprint);
+    Data d = election_head(*s);
     const bool open = s->phase == "open";
     d.set("open", open);
     d.set("not_open", !open);
-    d.set("has_result", s->result.has_value());
     if (s->phase == "closed") {
       d.set("reason",
             translator.tr(l, "Voting is closed: the trustees are decrypting the result."));
@@ -186,13 +181,7 @@ void Site::Impl::add_election_booth(std::shared_ptr<elections::Elections> servic
     if (!id) return error(req, 404, kNoElection);
     auto s = service->get(*id);
     if (!s) return error(req, s.error());
-    Data d;
-    d.set("id", std::to_string(s->id));
-    d.set("title", s->title);
-    d.set("phase", s->phase);
-    d.set("ballots", std::to_string(s->ballots));
-    d.set("fingerprint", s->fingerprint);
-    d.set("has_result", s->result.has_value());
+    Data d = election_head(*s);
     d.set("no_result", !s->result.has_value());
     if (!s->result) {
       return page(req, "election_result", std::move(d),

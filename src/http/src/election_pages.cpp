@@ -27,20 +27,9 @@ boost::json::object summary_json(const elections::Summary& s, bool full) {
                         {"title", s.title},     {"phase", s.phase},
                         {"ballots", s.ballots}, {"fingerprint", s.fingerprint}};
   if (!full) return o;
-  boost::json::array questions;
-  for (const auto& q : s.questions) {
-    boost::json::array choices;
-    for (const auto& c : q.choices) choices.emplace_back(c);
-    questions.push_back(boost::json::object{{"id", q.id},
-                                            {"kind", record::to_string(q.kind)},
-                                            {"choices", std::move(choices)},
-                                            {"min", q.min},
-                                            {"max", q.max},
-                                            {"blank", q.blank}});
-  }
   boost::json::array trustees;
   for (const auto& t : s.trustees) trustees.emplace_back(t);
-  o["questions"] = std::move(questions);
+  o["questions"] = questions_json(s.questions);
   o["trustees"] = std::move(trustees);
   o["threshold"] = s.threshold;
   o["events"] = s.events;
@@ -90,6 +79,21 @@ std::string credential_of(std::string_view body) {
 }
 
 }  // namespace
+
+boost::json::array questions_json(const std::vector<record::Question>& questions) {
+  boost::json::array out;
+  for (const auto& q : questions) {
+    boost::json::array choices;
+    for (const auto& c : q.choices) choices.emplace_back(c);
+    out.push_back(boost::json::object{{"id", q.id},
+                                      {"kind", record::to_string(q.kind)},
+                                      {"choices", std::move(choices)},
+                                      {"min", q.min},
+                                      {"max", q.max},
+                                      {"blank", q.blank}});
+  }
+  return out;
+}
 
 void Site::Impl::add_elections() {
   // Shared with the site-run elections' pages (add_election_admin(), called first).

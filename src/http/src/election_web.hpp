@@ -2,6 +2,7 @@
 // src/http.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <charconv>
 #include <optional>
 
@@ -22,5 +23,8 @@ inline std::optional<elections::ElectionId> election_param(const Request& req) {
   if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
   return v;
 }
+
+// The questions as the API and the booth's script read them (id, kind, choices, min, max, blank).
+boost::json::array questions_json(const std::vector<record::Question>& questions);
 
 }  // namespace veche::http

@@ -306,8 +306,8 @@ class Checkpointer {
         if (made && (*made)->run("SELECT count(*) FROM sqlite_master")) conn = std::move(*made);
       }
       if (conn) {
-        (void)sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                        nullptr, nullptr);
+        (void)sqlite3_wal_checkpoint_v2(conn->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                        nullptr);
       }
       lock.lock();
     }

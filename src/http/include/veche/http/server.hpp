@@ -20,8 +20,8 @@ using Handler = std::function<Response(Request&)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
-  unsigned io_threads = 0;    // 0 = one per core
+  std::uint16_t port = 8080;    // 0 picks a free port; see Server::port()
+  unsigned io_threads = 0;      // 0 = one per core
   unsigned worker_threads = 0;  // 0 = four per core (handlers wait for fsync)
   std::uint32_t max_header_bytes = 16 << 10;
   std::uint64_t max_body_bytes = 1 << 20;
