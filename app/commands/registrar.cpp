@@ -12,6 +12,8 @@
 namespace veche::app {
 namespace {
 
+constexpr std::uint32_t kProgressStep = 10'000;  // credentials between progress lines
+
 using namespace elections;
 
 struct RegistrarOptions {
@@ -26,7 +28,7 @@ void run_keygen(const RegistrarOptions& o) {
   print_public_key(must(create_role_key(o.out, "veche-registrar-key", false)));
 }
 
-void run_credentials(const RegistrarOptions& o) {
+void run_credentials(const RegistrarOptions& o, const GlobalOptions& g) {
   init_crypto();
   if (o.voters == 0 || o.voters > 10'000'000) fail(invalid_argument("--voters: 1 to 10,000,000"));
   const RoleKey key = must(read_role_key(o.key, "veche-registrar-key"));
@@ -44,9 +46,14 @@ void run_credentials(const RegistrarOptions& o) {
   std::string sheet = "# Voter credentials for election " + state.setup().election_id +
                       ". One per voter; hand each out privately.\n";
   for (std::uint32_t v = 0; v < o.voters; ++v) {
-    const auto c = crypto::Credential::generate(state.setup().election_id, rng);
-    sheet += c.export_secret_code() + "\n";
-    pub.push_back(c.public_credential());
+    auto c = crypto::Credential::issue(state.setup().election_id, rng);
+    sheet += c.code + "\n";
+    pub.push_back(c.credential);
+    if (!g.quiet && o.voters >= kProgressStep &&
+        ((v + 1) % kProgressStep == 0 || v + 1 == o.voters)) {
+      std::fprintf(stderr, "\rmaking credentials %u/%u", v + 1, o.voters);
+      if (v + 1 == o.voters) std::fputc('\n', stderr);
+    }
   }
   const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) fail(already_exists("cannot create " + o.out + " (does it exist already?)"));
@@ -62,7 +69,7 @@ void run_credentials(const RegistrarOptions& o) {
 
 }  // namespace
 
-void add_registrar_command(CLI::App& app, const GlobalOptions& /*global*/) {
+void add_registrar_command(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = app.add_subcommand("registrar", "A registrar's steps: keygen, credentials");
   cmd->require_subcommand(1);
   auto opts = std::make_shared<RegistrarOptions>();
@@ -75,7 +82,7 @@ void add_registrar_command(CLI::App& app, const GlobalOptions& /*global*/) {
   creds->add_option("--key", opts->key, "This registrar's key file")->required();
   creds->add_option("--voters", opts->voters, "Number of voters")->required();
   creds->add_option("--out", opts->out, "Sheet of secret codes to create (0600)")->required();
-  creds->callback([opts] { run_credentials(*opts); });
+  creds->callback([opts, &global] { run_credentials(*opts, global); });
 }
 
 }  // namespace veche::app

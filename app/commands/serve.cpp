@@ -82,6 +82,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   server_options.io_threads = cfg.threads;
   server_options.worker_threads = cfg.threads == 0 ? 0 : cfg.threads;
   server_options.max_body_bytes = cfg.max_body_bytes;
+  server_options.body_limit_for = &http::Site::body_limit;
   server_options.max_header_bytes = cfg.max_header_bytes;
   server_options.request_timeout = std::chrono::seconds(cfg.request_timeout_seconds);
   server_options.log_addresses = cfg.log_addresses;
@@ -91,6 +92,10 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   VECHE_ASSIGN_OR_RETURN(auto report_key,
                          registry::load_or_create_data_key(site_options.data_key_file));
   conversations::ReportWorker report_worker(*db, clock, report_key);
+  // The open elections' boards are read now rather than by the first ballot after a restart.
+  std::jthread warm([&site] {
+    if (auto st = site->warm(); !st) spdlog::warn("reading ahead: {}", st.error().message);
+  });
   const bool v6 = hp.host.find(':') != std::string::npos;
   std::printf("Veche is serving on http://%s%s%s:%u/\n", v6 ? "[" : "", hp.host.c_str(),
               v6 ? "]" : "", static_cast<unsigned>(server.port()));

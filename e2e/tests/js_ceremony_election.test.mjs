@@ -78,7 +78,7 @@ function verify(e) {
   return spawnSync(verifier, ['record.jsonl'], { cwd: e.dir, encoding: 'utf8' });
 }
 
-test('a 2-of-3 election with every trustee and registrar step made in JavaScript', () => {
+test('a 2-of-3 election with every trustee and registrar step made in JavaScript', async () => {
   const e = election('honest');
   const publicKey = (out) => out.match(/public key: ([0-9a-f]{64})/)[1];
   e.run(['election', 'admin-key', '--out', 'admin.key']);
@@ -110,7 +110,7 @@ test('a 2-of-3 election with every trustee and registrar step made in JavaScript
   const st = e.load();
   const r = vk.registrarIndex(st, registrar);
   assert.equal(r, 1);
-  const { codes, payload } = vk.issueCredentials(st, r, registrar, 6);
+  const { codes, payload } = await vk.issueCredentials(st, r, registrar, 6);
   assert.equal(new Set(codes).size, 6);
   assert.deepEqual(payload.credentials, [...payload.credentials].sort());
   e.append('credentials', payload);
@@ -158,7 +158,7 @@ test('a 2-of-3 election with every trustee and registrar step made in JavaScript
   assert.throws(() => vk.partialDecryption(done, 2, trustees[1]), /not closed/);
 });
 
-test('a dealer with a bad share is complained about in JavaScript and disqualified', () => {
+test('a dealer with a bad share is complained about in JavaScript and disqualified', async () => {
   const e = election('cheater');
   e.run(['election', 'admin-key', '--out', 'admin.key']);
   const files = [vk.makeKeyFile('trustee'), vk.makeKeyFile('trustee'), vk.makeKeyFile('trustee')];
@@ -193,7 +193,7 @@ test('a dealer with a bad share is complained about in JavaScript and disqualifi
   assert.equal(trusteeStep(e, trustees[1]), 'check');  // the cheater finds nothing to say
 
   const reg = e.load();
-  const { codes, payload } = vk.issueCredentials(reg, 1, registrar, 3);
+  const { codes, payload } = await vk.issueCredentials(reg, 1, registrar, 3);
   e.append('credentials', payload);
   e.run(['election', 'open', '--board', 'board', '--admin-key', 'admin.key']);
   const opened = e.load();
@@ -223,7 +223,7 @@ test('a dealer with a bad share is complained about in JavaScript and disqualifi
   assert.throws(() => vk.parseRecord(without), /seq|prev/);
 });
 
-test('a false complaint disqualifies the complainer, in JavaScript as in the core', () => {
+test('a false complaint disqualifies the complainer, in JavaScript as in the core', async () => {
   const e = election('false-complaint');
   e.run(['election', 'admin-key', '--out', 'admin.key']);
   const files = [vk.makeKeyFile('trustee'), vk.makeKeyFile('trustee'), vk.makeKeyFile('trustee')];
@@ -246,7 +246,7 @@ test('a false complaint disqualifies the complainer, in JavaScript as in the cor
   assert.deepEqual([...e.load().disqualified].sort(), [2, 3]);
   assert.equal(st2.disqualified.size, 1);
   // The core agrees: with only trustee 1 qualified the threshold of 2 cannot be met.
-  e.append('credentials', vk.issueCredentials(e.load(), 1, vk.readKeyFile(regFile.text, 'registrar'), 2).payload);
+  e.append('credentials', (await vk.issueCredentials(e.load(), 1, vk.readKeyFile(regFile.text, 'registrar'), 2)).payload);
   const refused = spawnSync(veche, ['election', 'open', '--board', 'board', '--admin-key', 'admin.key'], { cwd: e.dir, encoding: 'utf8' });
   assert.notEqual(refused.status, 0);
   assert.match(refused.stderr + refused.stdout, /1 qualified trustees, 2 needed/);

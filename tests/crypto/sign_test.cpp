@@ -45,6 +45,19 @@ TEST(Credential, CodeRederivesTheSameKeyInTheSameElectionOnly) {
   EXPECT_FALSE(Credential::from_code("election-1", "ABCD-EFGH-IJKL-MNOP-QRST-UV!1").has_value());
 }
 
+TEST(Credential, IssuedInBulkIsTheSameAsOneGeneratedFromItsCode) {
+  core::SeededRandom rng(34);
+  const auto a = Credential::issue("election-1", rng);
+  const auto b = Credential::issue("election-1", rng);
+  EXPECT_EQ(a.code.size(), 29U);
+  EXPECT_NE(a.code, b.code);
+  EXPECT_FALSE(a.credential == b.credential);
+  EXPECT_EQ(Credential::from_code("election-1", a.code)->public_credential(), a.credential);
+  EXPECT_TRUE(VerifyKey::from_bytes(a.credential.bytes()).has_value());
+  core::SeededRandom same(34);  // the same randomness makes the same code both ways
+  EXPECT_EQ(Credential::generate("election-1", same).export_secret_code(), a.code);
+}
+
 TEST(Secret, PrintsRedactedAndComparesByValue) {
   core::SeededRandom rng(33);
   const SecretScalar a = SecretScalar::random(rng);

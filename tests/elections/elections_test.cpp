@@ -78,6 +78,7 @@ TEST_P(ElectionsTest, ImportedBoardIsServedByteForByteWithEveryCastBallot) {
   EXPECT_EQ(service_->get(id)->ballots, 4U);
   // A fresh service (another process) replays the stored board and agrees.
   Elections other(*db_, clock_);
+  EXPECT_EQ(other.warm_open().value(), 1U);  // what `veche serve` reads at start-up
   EXPECT_EQ(other.get(id)->ballots, 4U);
   EXPECT_TRUE(other.cast(id, ballot(3)));
   auto outcome = record::replay(record::parse_board(service_->record(id).value()).value(), false);
@@ -202,6 +203,7 @@ TEST_P(ElectionsTest, ABoardClosedOfflineIsImportedOnTopAndVotingStops) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(service_->import_board(closed_text).error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Elections(*db_, clock_).warm_open().value(), 0U);  // closed: nothing to read ahead
 }
 
 TEST_P(ElectionsTest, ABoardThatDiffersFromTheSitesIsNotImportedOnTop) {

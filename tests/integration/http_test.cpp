@@ -1,5 +1,10 @@
 // End-to-end HTTP behaviour of `veche serve`: pages, languages, headers, bad input, shutdown.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
 
 #include "server_harness.hpp"
 
@@ -106,6 +111,48 @@ TEST_F(Http, OversizedBodyAndHeadersAreRejected) {
   EXPECT_EQ(big.status, 413);
   auto fat = request(port(), "GET", "/", {{"X-Padding", std::string(64 << 10, 'a')}});
   EXPECT_EQ(fat.status, 431);
+}
+
+TEST_F(Http, OnlyTheRoutesThatTakeAWholeEventAcceptLargerBodies) {
+  // A registrar's credentials for 30,000 voters are one event of about 2 MiB.
+  const std::string two_mib(2 << 20, 'x');
+  auto event = request(port(), "POST", "/api/v1/elections/999/events", {}, two_mib);
+  EXPECT_NE(event.status, 413) << "the event route reads the whole body";
+  EXPECT_EQ(event.status, 400) << event.body;  // and refuses it for what it is
+  EXPECT_EQ(request(port(), "POST", "/api/v1/elections/999/role-keys", {}, two_mib).status, 413);
+  EXPECT_EQ(request(port(), "GET", "/api/v1/elections/999/events", {}, two_mib).status, 413);
+  EXPECT_EQ(request(port(), "POST", "/api/v1/elections/999/events", {}, std::string(17 << 20, 'x'))
+                .status,
+            413);
+  EXPECT_EQ(request(port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(Http, AtMostFourLargeUploadsAreReadAtOnce) {
+  const std::string head =
+      "POST /api/v1/elections/999/events HTTP/1.1\r\nHost: veche\r\nContent-Length: 2000000\r\n"
+      "\r\n{";
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(send_and_hold(port(), head));
+    ASSERT_GE(held.back(), 0);
+  }
+  // A fifth gets 503 once the server has read the four headers (a try before that is cut short
+  // by its own end of input and answered 400).
+  HttpResponse busy;
+  for (int i = 0; i < 100 && busy.status != 503; ++i) {
+    busy = raw_request(port(), head);
+    if (busy.status != 503) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(busy.status, 503) << busy.body;
+  EXPECT_EQ(busy.header("retry-after"), "60");
+  EXPECT_EQ(request(port(), "GET", "/healthz").status, 200);  // the rest of the site is served
+  for (const int fd : held) ::close(fd);
+  HttpResponse read;
+  for (int i = 0; i < 100 && read.status != 400; ++i) {
+    read = request(port(), "POST", "/api/v1/elections/999/events", {}, std::string(2 << 20, 'x'));
+    if (read.status != 400) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(read.status, 400) << "uploads are read again once the four have gone";
 }
 
 TEST_F(Http, StaticFilesHaveETagsAndAnswer304) {

@@ -146,6 +146,12 @@ bool server_hangs_up(int port, const std::string& partial, int max_seconds) {
   return closed;
 }
 
+int send_and_hold(int port, const std::string& partial) {
+  const int fd = connect_loopback(port);
+  if (fd >= 0) ::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
 HttpResponse raw_request(int port, const std::string& raw) {
   const int fd = connect_loopback(port);
   if (fd < 0) return {};

@@ -46,6 +46,9 @@ HttpResponse raw_request(int port, const std::string& raw);
 // Sends `partial` and keeps the connection open; true when the server closes it within
 // `max_seconds`.
 bool server_hangs_up(int port, const std::string& partial, int max_seconds);
+// Sends `partial` on a new connection and leaves it open: the caller closes the returned socket
+// (-1 when the connection failed).
+int send_and_hold(int port, const std::string& partial);
 
 // Helpers the tests share.
 // Runs a shell command; returns its exit status and stdout.

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <span>
 
 #include "veche/crypto/hash.hpp"
 
@@ -67,6 +68,17 @@ Result<SigningKey> credential_key(std::string_view election_id, ByteView code) {
   return k;
 }
 
+// A code as printed for the voter: base32 in groups of 4.
+std::string printed_code(ByteView code) {
+  const std::string plain = to_base32(code);
+  std::string out;
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (i > 0 && i % 4 == 0) out.push_back('-');
+    out.push_back(plain[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 Credential Credential::generate(std::string_view election_id, core::Random& rng) {
@@ -88,13 +100,19 @@ Result<Credential> Credential::from_code(std::string_view election_id, std::stri
   return Credential(std::move(secret), std::move(key));
 }
 
-std::string Credential::export_secret_code() const {
-  const std::string plain = to_base32(code_.expose());
-  std::string out;
-  for (std::size_t i = 0; i < plain.size(); ++i) {
-    if (i > 0 && i % 4 == 0) out.push_back('-');
-    out.push_back(plain[i]);
-  }
+std::string Credential::export_secret_code() const { return printed_code(code_.expose()); }
+
+Credential::Issued Credential::issue(std::string_view election_id, core::Random& rng) {
+  std::array<std::uint8_t, kCodeBytes> code{};
+  rng.fill(std::as_writable_bytes(std::span(code)));
+  Digest seed = h32("credential").add(election_id).add(code).digest32();
+  std::array<std::uint8_t, crypto_sign_SECRETKEYBYTES> sk{};
+  Issued out;
+  crypto_sign_seed_keypair(out.credential.bytes_.data(), sk.data(), seed.data());
+  out.code = printed_code(code);
+  sodium_memzero(sk.data(), sk.size());
+  sodium_memzero(seed.data(), seed.size());
+  sodium_memzero(code.data(), code.size());
   return out;
 }
 

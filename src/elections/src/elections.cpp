@@ -436,6 +436,21 @@ Status Elections::inspect(ElectionId id,
   return ok();
 }
 
+Result<std::size_t> Elections::warm_open() {
+  std::vector<ElectionId> open;
+  {
+    VECHE_ASSIGN_OR_RETURN(auto tx, db_.begin(store::Access::kRead));
+    VECHE_ASSIGN_OR_RETURN(auto rows,
+                           tx->query("SELECT election FROM election_events WHERE type = 'open' "
+                                     "AND election NOT IN (SELECT election FROM election_events "
+                                     "WHERE type = 'close') ORDER BY election",
+                                     {}));
+    for (const auto& r : rows) open.push_back(r.int64(0));
+  }
+  for (const ElectionId id : open) VECHE_TRY(inspect(id, [](const record::ElectionState&) {}));
+  return open.size();
+}
+
 Result<record::Event> Elections::append(ElectionId id, std::string_view type,
                                         const MakePayload& make, const AlsoInTransaction& also) {
   auto c = cached(id);

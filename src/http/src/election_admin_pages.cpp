@@ -19,6 +19,7 @@
 #include "site_impl.hpp"
 #include "veche/core/text.hpp"
 #include "veche/elections/lifecycle.hpp"
+#include "veche/record/board.hpp"
 
 namespace veche::http {
 namespace {
@@ -34,7 +35,9 @@ constexpr std::string_view kNotOrganizer =
     "Only delegates of member organizations and the operator organize elections.";
 constexpr std::string_view kNotYours = "Only the election's organizer and the operator manage it.";
 constexpr std::size_t kFormQuestions = 4;  // question blocks on the form without JavaScript
-constexpr std::size_t kMaxEventBytes = 1u << 20;
+// One event, as the record allows it: a registrar's credentials for a large electorate (67 bytes
+// each: about 250,000) are one event.
+constexpr std::size_t kMaxEventBytes = record::kMaxLineBytes;
 
 Response json(const boost::json::value& v, int status = 200) {
   return Response::json(boost::json::serialize(v), status);
@@ -217,6 +220,29 @@ const char* kind_label(record::QuestionKind k) {
 }
 
 }  // namespace
+
+std::uint64_t election_event_body_limit(Method method, std::string_view target) {
+  if (method != Method::kPost) return 0;
+  target = target.substr(0, target.find('?'));
+  std::vector<std::string_view> parts;
+  while (!target.empty()) {
+    const auto slash = target.find('/');
+    if (slash != 0) parts.push_back(target.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    target.remove_prefix(slash + 1);
+  }
+  // POST /api/v1/elections/{id}/events: one event as JSON.
+  if (parts.size() == 5 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "elections" &&
+      parts[4] == "events") {
+    return kMaxEventBytes + (4u << 10);
+  }
+  // POST /elections/{id}/registrars/{slot}: the same lines pasted into the page's form, where
+  // URL encoding adds a few bytes per credential.
+  if (parts.size() == 4 && parts[0] == "elections" && parts[2] == "registrars") {
+    return 2 * kMaxEventBytes;
+  }
+  return 0;
+}
 
 // The schedule and the extension rule of a site-run election, for its public page.
 void Site::Impl::election_schedule(const Request& req, std::int64_t id, Data& d) const {

@@ -6,7 +6,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include "security.hpp"
 #include "veche/core/random.hpp"
@@ -74,6 +76,17 @@ BeastResponse early_error(int status, std::string_view message) {
 
 }  // namespace
 
+// Counts a large body being read (ServerOptions::body_limit_for) for as long as it lives.
+struct LargeBody {
+  explicit LargeBody(std::atomic<int>& n) : n_(n) { ++n_; }
+  ~LargeBody() { --n_; }
+  LargeBody(const LargeBody&) = delete;
+  LargeBody& operator=(const LargeBody&) = delete;
+
+ private:
+  std::atomic<int>& n_;
+};
+
 struct Server::Impl {
   ServerOptions options;
   Handler handler;
@@ -82,6 +95,7 @@ struct Server::Impl {
   tcp::acceptor acceptor{ioc};
   std::atomic<bool> stopping{false};
   std::atomic<int> active{0};
+  std::atomic<int> large_bodies{0};
   std::uint16_t bound_port = 0;
 
   Impl(ServerOptions o, Handler h)
@@ -141,10 +155,42 @@ struct Server::Impl {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(options.max_header_bytes);
-      parser.body_limit(options.max_body_bytes);
+      // Beast checks a Content-Length against the limit as the header ends, so the route's own
+      // limit is applied just after (below); a chunked body is held to it as it arrives.
+      parser.body_limit(boost::none);
       stream.expires_after(options.request_timeout);
-      auto [ec, n] =
-          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser,
+                                                       asio::as_tuple(asio::use_awaitable));
+      std::optional<LargeBody> large;
+      if (!ec && !parser.is_done()) {
+        const auto& head = parser.get();
+        std::uint64_t limit = options.max_body_bytes;
+        if (options.body_limit_for) {
+          limit = std::max(limit, options.body_limit_for(to_method(head.method()), head.target()));
+        }
+        if (const auto length = parser.content_length(); length && *length > limit) {
+          ec = bhttp::error::body_limit;
+        } else if (limit > options.max_body_bytes) {
+          large.emplace(large_bodies);
+          if (large_bodies.load() > static_cast<int>(options.max_large_bodies)) {
+            auto res = early_error(503, "too many large uploads at once; try again in a minute");
+            res.set(bhttp::field::retry_after, "60");
+            co_await bhttp::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+            break;
+          }
+          parser.body_limit(limit);
+          // A slow connection keeps the upload alive as long as bytes keep arriving.
+          while (!ec && !parser.is_done()) {
+            stream.expires_after(options.request_timeout);
+            std::tie(ec, n) = co_await bhttp::async_read_some(stream, buffer, parser,
+                                                              asio::as_tuple(asio::use_awaitable));
+          }
+        } else {
+          parser.body_limit(limit);
+          std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser,
+                                                       asio::as_tuple(asio::use_awaitable));
+        }
+      }
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::eof ||
           ec == asio::error::connection_reset) {

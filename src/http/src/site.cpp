@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "site_impl.hpp"
+#include "veche/elections/elections.hpp"
 
 namespace veche::http {
 
@@ -171,5 +172,16 @@ Response Site::handle(Request& req) const {
 }
 
 const Router& Site::router() const { return impl_->router; }
+
+std::uint64_t Site::body_limit(Method method, std::string_view target) {
+  return election_event_body_limit(method, target);
+}
+
+Status Site::warm() const {
+  if (!impl_->elections_service) return ok();
+  VECHE_ASSIGN_OR_RETURN(const auto boards, impl_->elections_service->warm_open());
+  if (boards > 0) spdlog::info("read the boards of {} open election(s)", boards);
+  return ok();
+}
 
 }  // namespace veche::http

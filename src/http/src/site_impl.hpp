@@ -20,6 +20,9 @@ namespace veche::http {
 
 using Data = kainjow::mustache::data;
 
+// election_admin_pages.cpp: Site::body_limit for the routes that take a whole event.
+std::uint64_t election_event_body_limit(Method method, std::string_view target);
+
 struct Site::Impl {
   SiteOptions options;
   store::Database& db;

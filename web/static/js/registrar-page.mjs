@@ -14,7 +14,9 @@ const t = translator({
     intro: 'Make the voters\' credentials here. The secret codes are made in this browser and never sent; the server receives only the public credentials.',
     file: 'Your registrar key file', voters: 'Number of voters', make: 'Make the codes and publish the credentials',
     making: 'Making {n} credentials…',
-    tooMany: 'Give a number of voters from 1 to {max} (one registrar\'s list must fit in one upload). For more voters, appoint more registrars or use the command line.',
+    progress: 'Making credentials: {done} of {n}…',
+    sending: 'Publishing {n} public credentials…',
+    tooMany: 'Give a number of voters from 1 to {max} (one registrar\'s list must fit in one upload). For more voters, appoint more registrars.',
     notMine: 'This key is not registrar {slot}\'s key. Choose the key file made for this slot.',
     already: 'Registrar {slot} has already published its credentials. Codes cannot be shown again: they were never stored.',
     closedSetup: 'The election is past its setup; credentials can no longer be added.',
@@ -32,7 +34,9 @@ const t = translator({
     intro: 'Создайте учётные данные избирателей здесь. Секретные коды создаются в этом браузере и никуда не отправляются; сервер получает только открытые ключи.',
     file: 'Ваш файл ключа регистратора', voters: 'Число избирателей', make: 'Создать коды и опубликовать учётные данные',
     making: 'Создаём учётные данные: {n}…',
-    tooMany: 'Укажите число избирателей от 1 до {max} (список одного регистратора должен уместиться в одну загрузку). Если избирателей больше, назначьте больше регистраторов или используйте командную строку.',
+    progress: 'Создано учётных данных: {done} из {n}…',
+    sending: 'Публикуем открытые ключи: {n}…',
+    tooMany: 'Укажите число избирателей от 1 до {max} (список одного регистратора должен уместиться в одну загрузку). Если избирателей больше, назначьте больше регистраторов.',
     notMine: 'Это не ключ регистратора {slot}. Выберите файл ключа для этого места.',
     already: 'Регистратор {slot} уже опубликовал учётные данные. Коды нельзя показать снова: они нигде не хранились.',
     closedSetup: 'Подготовка выборов завершена; учётные данные больше нельзя добавить.',
@@ -48,9 +52,9 @@ const t = translator({
 });
 
 const SVG = 'http://www.w3.org/2000/svg';
-// One credentials event per registrar, and the server takes at most 1 MiB per event: 67 bytes
-// per credential leaves room for about 15,600.
-export const MAX_VOTERS = 15000;
+// One credentials event per registrar, of at most 16 MiB (the record's line limit, which the
+// server's events route takes): 67 bytes per credential leave room for about 250,000.
+export const MAX_VOTERS = 200000;
 
 // A QR code as an SVG element (one path, no inline style); `qrcode` is qrcode-generator.
 export function qrSvg(qrcode, text, label) {
@@ -136,7 +140,11 @@ export function mountRegistrar(section) {
       if (state.registrarsDone.has(slot)) throw new Error(t('already', { slot }));
       say(t('making', { n }));
       await yieldToPage();
-      const issued = vk.issueCredentials(state, slot, key, n);
+      const issued = await vk.issueCredentials(state, slot, key, n, async (done) => {
+        say(t('progress', { done: done.toLocaleString(), n: n.toLocaleString() }));
+        await yieldToPage();
+      });
+      say(t('sending', { n: n.toLocaleString() }));
       const res = await postEvent(election, 'credentials', issued.payload);
       if (res.status !== 201) throw new Error(t('refused', { error: errorText(res) }));
       codes = issued.codes;

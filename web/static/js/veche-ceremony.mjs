@@ -598,12 +598,19 @@ export function makeCeremony(sodium, vc = makeCrypto(sodium)) {
     return signPayload('credentials', { registrar, credentials: sorted }, key);
   }
   // N codes and their signed credentials event, for the registrar at slot `registrar`.
-  function issueCredentials(st, registrar, key, voters) {
+  // `onProgress(done, voters)`, when given, is awaited every 2,000 credentials (a page redraws).
+  async function issueCredentials(st, registrar, key, voters, onProgress = null) {
     if (!Number.isSafeInteger(voters) || voters < 1 || voters > 10_000_000) {
       throw new Error('voters: 1 to 10,000,000');
     }
-    const codes = Array.from({ length: voters }, makeCode);
-    const credentials = codes.map((c) => publicCredential(st.setup.election_id, c));
+    const codes = [];
+    const credentials = [];
+    for (let k = 1; k <= voters; k++) {
+      const code = makeCode();
+      codes.push(code);
+      credentials.push(publicCredential(st.setup.election_id, code));
+      if (onProgress && (k % 2000 === 0 || k === voters)) await onProgress(k, voters);
+    }
     const payload = credentialsPayload(registrar, credentials, key);
     return { codes, payload };
   }

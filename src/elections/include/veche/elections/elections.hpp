@@ -99,6 +99,9 @@ class Elections {
   // spaces/dashes) starts with `prefix` when it is not empty. At most `limit`.
   Result<std::vector<BoardBallot>> ballots(ElectionId id, std::string_view prefix,
                                            std::size_t limit);
+  // Replays the board of every election open for voting into this service's cache, so that
+  // the first ballot after a restart does not wait for it. Returns how many were read.
+  Result<std::size_t> warm_open();
 
  private:
   struct OpenParams;  // what a ballot is checked against, fixed once voting is open

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "veche/core/result.hpp"
 #include "veche/http/message.hpp"
@@ -25,6 +26,12 @@ struct ServerOptions {
   unsigned worker_threads = 0;  // 0 = four per core (handlers wait for fsync)
   std::uint32_t max_header_bytes = 16 << 10;
   std::uint64_t max_body_bytes = 1 << 20;
+  // The few routes that take more (a registrar's credentials for a large electorate): called
+  // with the method and target once the request's header is read, it returns that request's
+  // body limit, or 0 for max_body_bytes. Such a body may arrive slowly, so its timeout counts
+  // from the last bytes received; at most max_large_bodies of them are read at once.
+  std::function<std::uint64_t(Method, std::string_view target)> body_limit_for;
+  unsigned max_large_bodies = 4;
   std::chrono::seconds request_timeout{15};  // a slow client gets this long per request
   std::chrono::seconds drain_timeout{5};     // graceful shutdown waits this long at most
   bool log_addresses = false;                // the access log omits client addresses by default

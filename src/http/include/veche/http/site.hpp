@@ -1,8 +1,10 @@
 // The Veche web site and JSON API: everything the server answers, behind one handler.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "veche/core/clock.hpp"
 #include "veche/core/result.hpp"
@@ -33,6 +35,12 @@ class Site {
   // Answers one request. Thread-safe.
   Response handle(Request& req) const;
   const Router& router() const;
+  // The body limit of the few routes that take more than the server's default (a registrar's
+  // credentials, one event of up to 16 MiB), 0 for the others: ServerOptions::body_limit_for.
+  static std::uint64_t body_limit(Method method, std::string_view target);
+  // Reads ahead what the first requests after a start would wait for (the boards of elections
+  // open for voting). Thread-safe: runs while the site serves.
+  Status warm() const;
 
  private:
   Site();
