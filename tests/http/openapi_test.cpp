@@ -64,5 +64,21 @@ TEST(OpenApi, DocumentsExactlyTheRoutesUnderApi) {
   for (const auto& op : documented) EXPECT_TRUE(routed.count(op)) << op << " has no route";
 }
 
+// The mistake that made the file unreadable to YAML tools while the test above passed: a plain
+// (unquoted) one-line value with ": " or " #" in it, which YAML reads as a mapping or a comment.
+TEST(OpenApi, OneLineValuesWithColonsOrHashesAreQuoted) {
+  std::ifstream in(VECHE_SOURCE_DIR "/docs/api/openapi.yaml");
+  ASSERT_TRUE(in);
+  const std::regex plain(R"(^\s*(?:- )?(summary|description|title): ([^"'|>{\[].*)$)");
+  std::string line;
+  std::smatch m;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!std::regex_match(line, m, plain)) continue;
+    const std::string value = m[2];
+    EXPECT_TRUE(value.find(": ") == std::string::npos && value.find(" #") == std::string::npos)
+        << "docs/api/openapi.yaml:" << n << ": quote this value: " << line;
+  }
+}
+
 }  // namespace
 }  // namespace veche::http
