@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -179,9 +180,15 @@ struct Server::Impl {
             break;
           }
           parser.body_limit(limit);
-          // A slow connection keeps the upload alive as long as bytes keep arriving.
+          // A slow connection keeps the upload alive as long as bytes keep arriving, up to a
+          // whole-body deadline of the usual timeout plus a second per 8 KiB, so that a trickle
+          // cannot hold one of the few places for ever.
+          const auto length = parser.content_length().value_or(limit);
+          const auto deadline = std::chrono::steady_clock::now() + options.request_timeout +
+                                std::chrono::seconds(length / (8u << 10));
           while (!ec && !parser.is_done()) {
-            stream.expires_after(options.request_timeout);
+            stream.expires_at(
+                std::min(deadline, std::chrono::steady_clock::now() + options.request_timeout));
             std::tie(ec, n) = co_await bhttp::async_read_some(stream, buffer, parser,
                                                               asio::as_tuple(asio::use_awaitable));
           }

@@ -28,8 +28,9 @@ struct ServerOptions {
   std::uint64_t max_body_bytes = 1 << 20;
   // The few routes that take more (a registrar's credentials for a large electorate): called
   // with the method and target once the request's header is read, it returns that request's
-  // body limit, or 0 for max_body_bytes. Such a body may arrive slowly, so its timeout counts
-  // from the last bytes received; at most max_large_bodies of them are read at once.
+  // body limit, or 0 for max_body_bytes. Such a body may arrive slowly: its timeout counts from
+  // the last bytes received, within request_timeout plus a second per 8 KiB for the whole body;
+  // at most max_large_bodies of them are read at once (others get 503).
   std::function<std::uint64_t(Method, std::string_view target)> body_limit_for;
   unsigned max_large_bodies = 4;
   std::chrono::seconds request_timeout{15};  // a slow client gets this long per request
