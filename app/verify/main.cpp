@@ -1,8 +1,10 @@
 // veche-verify RECORD: checks an election record (docs/protocol.md §14) and prints each numbered
-// check, a progress bar on stderr, and a verdict naming the first thing that is wrong.
+// check, a progress bar on stderr, and a verdict naming the first thing that is wrong; with
+// --json, the same report as one JSON object (for observers who publish or compare reports).
 // Exit status: 0 valid, 1 invalid, 2 usage or unreadable file.
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -19,8 +21,9 @@ namespace {
 
 void usage() {
   std::fprintf(stderr,
-               "usage: veche-verify [--threads N] [--quiet] RECORD\n"
-               "  RECORD is an election record (board.jsonl) or a board folder containing one.\n");
+               "usage: veche-verify [--threads N] [--quiet] [--json] RECORD\n"
+               "  RECORD is an election record (board.jsonl) or a board folder containing one.\n"
+               "  --json prints the report as one JSON object instead of lines.\n");
 }
 
 void progress_bar(std::uint64_t done, std::uint64_t total) {
@@ -34,16 +37,68 @@ void progress_bar(std::uint64_t done, std::uint64_t total) {
   std::fflush(stderr);
 }
 
+const char* status_name(veche::record::CheckStatus s) {
+  return s == veche::record::CheckStatus::kPassed   ? "ok"
+         : s == veche::record::CheckStatus::kFailed ? "failed"
+                                                    : "not reached";
+}
+
+// The report as JSON (docs/elections.md, "Checking an election"): the same facts as the lines.
+std::string json_report(const std::string& file, std::size_t bytes,
+                        const veche::record::VerificationReport& report) {
+  namespace json = boost::json;
+  json::array checks;
+  for (const auto& c : report.checks) {
+    checks.push_back(json::object{{"number", c.number},
+                                  {"name", c.name},
+                                  {"status", status_name(c.status)},
+                                  {"detail", c.detail}});
+  }
+  json::object o{{"record", file},
+                 {"bytes", bytes},
+                 {"verdict", report.valid ? "valid" : "invalid"},
+                 {"election_id", report.election_id},
+                 {"fingerprint", report.fingerprint},
+                 {"events", report.events},
+                 {"head", report.head},
+                 {"checks", std::move(checks)}};
+  if (!report.valid) {
+    o["failed_check"] = report.failed_check;
+    o["failed_check_name"] = veche::record::check_name(report.failed_check);
+    o["error"] = report.error;
+  }
+  if (report.valid && report.result) {
+    json::array questions;
+    for (std::size_t q = 0; q < report.result->counts.size(); ++q) {
+      json::array counts;
+      for (const auto n : report.result->counts[q]) counts.push_back(n);
+      json::object question{{"id", report.question_ids[q]}, {"counts", std::move(counts)}};
+      if (!report.result->seats[q].empty()) {
+        json::array seats;
+        for (const auto n : report.result->seats[q]) seats.push_back(n);
+        question["seats"] = std::move(seats);
+      }
+      questions.push_back(std::move(question));
+    }
+    o["result"] =
+        json::object{{"counted", report.result->counted}, {"questions", std::move(questions)}};
+  }
+  return json::serialize(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string path;
   bool quiet = false;
+  bool as_json = false;
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quiet") {
       quiet = true;
+    } else if (arg == "--json") {
+      as_json = true;
     } else if (arg == "--threads" && i + 1 < argc) {
       threads = static_cast<unsigned>(std::max(1L, std::strtol(argv[++i], nullptr, 10)));
     } else if (arg == "-h" || arg == "--help") {
@@ -76,15 +131,18 @@ int main(int argc, char** argv) {
   ss << in.rdbuf();
   const std::string record = ss.str();
 
-  std::printf("veche-verify: %s (%zu bytes)\n", file.c_str(), record.size());
+  if (!as_json) std::printf("veche-verify: %s (%zu bytes)\n", file.c_str(), record.size());
   veche::record::VerifyOptions options;
   options.threads = threads;
   if (!quiet) options.progress = progress_bar;
   const auto report = veche::record::verify_record(record, options);
+  if (as_json) {
+    std::printf("%s\n", json_report(file.string(), record.size(), report).c_str());
+    return report.valid ? 0 : 1;
+  }
   for (const auto& c : report.checks) {
-    const char* status = c.status == veche::record::CheckStatus::kPassed   ? "ok"
-                         : c.status == veche::record::CheckStatus::kFailed ? "FAILED"
-                                                                           : "not reached";
+    const char* status =
+        c.status == veche::record::CheckStatus::kFailed ? "FAILED" : status_name(c.status);
     std::printf("%2d. %-52s %s%s%s\n", c.number, c.name.c_str(), status,
                 c.detail.empty() ? "" : ": ", c.detail.c_str());
   }
@@ -102,6 +160,10 @@ int main(int argc, char** argv) {
     }
   }
   if (report.valid) {
+    std::printf("election %s, fingerprint %s\n", report.election_id.c_str(),
+                report.fingerprint.c_str());
+    std::printf("record head %s (%llu events): compare it with other observers'\n",
+                report.head.c_str(), static_cast<unsigned long long>(report.events));
     std::printf("verdict: VALID\n");
     return 0;
   }

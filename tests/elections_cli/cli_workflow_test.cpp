@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -211,6 +212,29 @@ TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
       << good.output;
   // The board folder itself verifies too.
   EXPECT_EQ(verify("board").code, 0);
+  // The same report as JSON, with the head hash observers compare: the last event's hash.
+  const Outcome as_json =
+      run_process({VECHE_VERIFY_BIN, "--json", "--quiet", "record.jsonl"}, dir_);
+  EXPECT_EQ(as_json.code, 0) << as_json.output;
+  {
+    const auto report = boost::json::parse(as_json.output).as_object();
+    EXPECT_EQ(report.at("verdict").as_string(), "valid");
+    EXPECT_EQ(report.at("fingerprint").as_string(), fingerprint_);
+    const auto& checks = report.at("checks").as_array();
+    ASSERT_EQ(checks.size(), 16U);
+    for (const auto& c : checks) EXPECT_EQ(c.at("status").as_string(), "ok") << c;
+    const auto& council = report.at("result").at("questions").as_array().at(0).as_object();
+    EXPECT_EQ(council.at("id").as_string(), "council");
+    EXPECT_EQ(boost::json::serialize(council.at("counts")), "[2,1,2,2]");
+    EXPECT_EQ(report.at("result").at("counted").as_int64(), 7);
+    const std::string text = read_text(dir_ / "record.jsonl");
+    const auto last = boost::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1));
+    EXPECT_EQ(report.at("head").as_string(), last.at("hash").as_string());
+    EXPECT_EQ(report.at("events").as_int64(), last.at("seq").as_int64() + 1);
+    EXPECT_NE(good.output.find("record head " + std::string(last.at("hash").as_string())),
+              std::string::npos)
+        << good.output;
+  }
 
   // `veche count` on the same totals, with the fingerprint as the seed of its lot, gives the
   // seat the election gave (the tie included): both are the counting library's count.
@@ -251,6 +275,18 @@ TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
   EXPECT_NE(bad.output.find("event " + std::to_string(seq) + " (ballot): hash does not match"),
             std::string::npos)
       << bad.output;
+  const Outcome bad_json =
+      run_process({VECHE_VERIFY_BIN, "--json", "--quiet", "tampered.jsonl"}, dir_);
+  EXPECT_EQ(bad_json.code, 1) << bad_json.output;
+  {
+    const auto report = boost::json::parse(bad_json.output).as_object();
+    EXPECT_EQ(report.at("verdict").as_string(), "invalid");
+    EXPECT_EQ(report.at("failed_check").as_int64(), 2);
+    EXPECT_EQ(report.at("events").as_int64(), static_cast<std::int64_t>(seq));  // those before
+    EXPECT_NE(std::string(report.at("error").as_string()).find("hash does not match"),
+              std::string::npos);
+    EXPECT_FALSE(report.contains("result"));
+  }
 
   // A byte that breaks the JSON itself is named by its line.
   tampered = text;

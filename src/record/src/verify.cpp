@@ -120,6 +120,17 @@ void fill_statuses(VerificationReport& report, const ElectionState& state, int f
   detail(kCheckPartials, std::to_string(state.partials().size()) + " trustees decrypted");
 }
 
+// The election, fingerprint and head hash of what was accepted, for the report.
+void identify(VerificationReport& report, const ElectionState& state) {
+  report.events = state.events();
+  if (report.events == 0) return;
+  report.head = crypto::to_hex(state.head());
+  if (state.has_setup()) report.election_id = state.setup().election_id;
+  if (state.phase() != Phase::kEmpty && state.phase() != Phase::kSetup) {
+    report.fingerprint = crypto::to_hex(state.fingerprint());
+  }
+}
+
 }  // namespace
 
 VerificationReport verify_record(std::string_view record, const VerifyOptions& options) {
@@ -141,6 +152,7 @@ VerificationReport verify_record(std::string_view record, const VerifyOptions& o
     report.error = st.error().message;
     report.failed_check = check;
     fill_statuses(report, state, check, true);
+    identify(report, state);
     return report;
   };
   const std::span<const Event> ev(*events);
@@ -179,6 +191,7 @@ VerificationReport verify_record(std::string_view record, const VerifyOptions& o
   report.result = state.published_result();
   for (const auto& q : state.setup().questions) report.question_ids.push_back(q.id);
   fill_statuses(report, state, 0, true);
+  identify(report, state);
   return report;
 }
 

@@ -28,6 +28,12 @@ struct VerificationReport {
   std::string error;                // the first thing that is wrong
   std::optional<ResultSummary> result;
   std::vector<std::string> question_ids;
+  // What was checked, for observers to compare: the election, its fingerprint (hex, once voting
+  // opened) and the hash of the last event accepted (hex; the whole record's when valid).
+  std::string election_id;
+  std::string fingerprint;
+  std::string head;
+  std::uint64_t events = 0;  // events accepted
 };
 
 struct VerifyOptions {
