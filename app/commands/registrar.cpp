@@ -3,9 +3,13 @@
 // credentials (docs/protocol.md §6).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "commands/commands.hpp"
+#include "commands/credential_sheets.hpp"
 #include "commands/election_board.hpp"
 #include "veche/record/trustee.hpp"
 
@@ -21,7 +25,26 @@ struct RegistrarOptions {
   std::string key;
   std::string out;
   std::uint32_t voters = 0;
+  std::string sheets;    // printable HTML, one voter per page
+  std::string csv;       // for a mail merge
+  std::string vote_url;  // the booth's address, for the sheets' QR codes and the CSV
+  std::string lang = "en";
 };
+
+// A new file only the registrar reads (0600), written whole and fsync'd; never an existing one.
+void write_private_file(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) fail(already_exists("cannot create " + path + " (does it exist already?)"));
+  bool wrote = true;
+  while (wrote && !text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    wrote = n > 0;
+    if (wrote) text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  const bool synced = wrote && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) fail(unavailable("cannot write " + path));
+}
 
 void run_keygen(const RegistrarOptions& o) {
   init_crypto();
@@ -31,6 +54,17 @@ void run_keygen(const RegistrarOptions& o) {
 void run_credentials(const RegistrarOptions& o, const GlobalOptions& g) {
   init_crypto();
   if (o.voters == 0 || o.voters > 10'000'000) fail(invalid_argument("--voters: 1 to 10,000,000"));
+  if (!o.sheets.empty() || !o.csv.empty()) {
+    if (o.vote_url.empty()) fail(invalid_argument("--sheets and --csv need --vote-url"));
+    must(check_vote_url(o.vote_url));
+    if (o.lang != "en" && o.lang != "ru") fail(invalid_argument("--lang: en or ru"));
+  }
+  for (const auto* path : {&o.out, &o.sheets, &o.csv}) {
+    std::error_code ec;
+    if (!path->empty() && std::filesystem::exists(*path, ec)) {
+      fail(already_exists(*path + " exists already: choose a new file"));
+    }
+  }
   const RoleKey key = must(read_role_key(o.key, "veche-registrar-key"));
   auto board = must(BoardFolder::open(o.board, false));
   auto state = must(board.load());
@@ -43,11 +77,10 @@ void run_credentials(const RegistrarOptions& o, const GlobalOptions& g) {
   if (index == 0) fail(permission_denied("this key is not one of the election's registrars"));
   crypto::SystemRandom rng;
   std::vector<crypto::VerifyKey> pub;
-  std::string sheet = "# Voter credentials for election " + state.setup().election_id +
-                      ". One per voter; hand each out privately.\n";
+  std::vector<std::string> codes;
   for (std::uint32_t v = 0; v < o.voters; ++v) {
     auto c = crypto::Credential::issue(state.setup().election_id, rng);
-    sheet += c.code + "\n";
+    codes.push_back(std::move(c.code));
     pub.push_back(c.credential);
     if (!g.quiet && o.voters >= kProgressStep &&
         ((v + 1) % kProgressStep == 0 || v + 1 == o.voters)) {
@@ -55,16 +88,21 @@ void run_credentials(const RegistrarOptions& o, const GlobalOptions& g) {
       if (v + 1 == o.voters) std::fputc('\n', stderr);
     }
   }
-  const int fd = ::open(o.out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) fail(already_exists("cannot create " + o.out + " (does it exist already?)"));
-  const bool wrote = ::write(fd, sheet.data(), sheet.size()) == static_cast<ssize_t>(sheet.size());
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!wrote || !synced) fail(unavailable("cannot write " + o.out));
+  // Every file the codes go to is written before the credentials are published.
+  std::string list = "# Voter credentials for election " + state.setup().election_id +
+                     ". One per voter; hand each out privately.\n";
+  for (const auto& c : codes) list += c + "\n";
+  write_private_file(o.out, list);
+  if (!o.sheets.empty()) {
+    write_private_file(
+        o.sheets, must(credential_sheets_html(state.setup().title, o.vote_url, codes, o.lang)));
+  }
+  if (!o.csv.empty()) write_private_file(o.csv, credential_csv(o.vote_url, codes));
   must(board.append(state, "credentials",
                     record::make_credentials(index, std::move(pub), key.sign)));
-  std::printf("%u credentials: codes in %s, public credentials on the board\n", o.voters,
-              o.out.c_str());
+  std::printf("%u credentials: codes in %s%s%s%s%s, public credentials on the board\n", o.voters,
+              o.out.c_str(), o.sheets.empty() ? "" : ", printable sheets in ", o.sheets.c_str(),
+              o.csv.empty() ? "" : ", CSV in ", o.csv.c_str());
 }
 
 }  // namespace
@@ -82,6 +120,14 @@ void add_registrar_command(CLI::App& app, const GlobalOptions& global) {
   creds->add_option("--key", opts->key, "This registrar's key file")->required();
   creds->add_option("--voters", opts->voters, "Number of voters")->required();
   creds->add_option("--out", opts->out, "Sheet of secret codes to create (0600)")->required();
+  creds->add_option("--sheets", opts->sheets,
+                    "Also printable sheets to create (HTML, 0600): one voter per page, the code "
+                    "and a QR code that opens the booth with it");
+  creds->add_option("--csv", opts->csv, "Also a CSV for a mail merge to create (0600)");
+  creds->add_option("--vote-url", opts->vote_url,
+                    "The booth's address for the sheets and the CSV "
+                    "(https://SITE/elections/ID/vote)");
+  creds->add_option("--lang", opts->lang, "The sheets' language: en (default) or ru");
   creds->callback([opts, &global] { run_credentials(*opts, global); });
 }
 

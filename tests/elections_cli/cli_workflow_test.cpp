@@ -17,6 +17,8 @@
 
 namespace {
 
+constexpr std::string_view kVoteUrl = "https://veche.example/elections/7/vote";
+
 namespace fs = std::filesystem;
 
 struct Outcome {
@@ -145,7 +147,8 @@ class ElectionCli : public ::testing::Test {
       }
     }
     veche_ok({"registrar", "credentials", "--board", "board", "--key", "registrar.key", "--voters",
-              std::to_string(voters), "--out", "codes.txt"});
+              std::to_string(voters), "--out", "codes.txt", "--sheets", "sheets.html", "--csv",
+              "codes.csv", "--vote-url", std::string(kVoteUrl), "--lang", "ru"});
     std::istringstream codes(read_text(dir_ / "codes.txt"));
     for (std::string line; std::getline(codes, line);) {
       if (!line.empty() && line[0] != '#') codes_.push_back(line);
@@ -210,6 +213,32 @@ TEST_F(ElectionCli, AWholeElectionVerifiesAndOneChangedByteIsNamed) {
   EXPECT_NE(good.output.find("council: 2 1 2 2"), std::string::npos) << good.output;
   EXPECT_NE(good.output.find("assembly: 4 (3 seats) 1 (1 seats) 2 (1 seats)"), std::string::npos)
       << good.output;
+  // The registrar's printable sheets and CSV hold the same codes, each with the booth's address
+  // and the code in its fragment; only the registrar can read them.
+  const std::string sheets = read_text(dir_ / "sheets.html");
+  const std::string csv = read_text(dir_ / "codes.csv");
+  EXPECT_EQ(fs::status(dir_ / "sheets.html").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(dir_ / "codes.csv").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_TRUE(sheets.starts_with("<!DOCTYPE html>\n<html lang=\"ru\">")) << sheets.substr(0, 80);
+  EXPECT_EQ(sheets.find("<script"), std::string::npos);
+  EXPECT_TRUE(csv.starts_with("number,code,url\n"));
+  std::size_t sheets_seen = 0;
+  for (auto at = sheets.find("<article class=\"credential-sheet\">"); at != std::string::npos;
+       at = sheets.find("<article class=\"credential-sheet\">", at + 1)) {
+    ++sheets_seen;
+  }
+  EXPECT_EQ(sheets_seen, codes_.size());
+  for (std::size_t k = 0; k < codes_.size(); ++k) {
+    const std::string link = std::string(kVoteUrl) + "#code=" + codes_[k];
+    EXPECT_NE(sheets.find("<strong>" + codes_[k] + "</strong>"), std::string::npos) << k;
+    EXPECT_NE(sheets.find("aria-label=\"Адрес: " + link + "\""), std::string::npos) << k;
+    EXPECT_NE(csv.find(std::to_string(k + 1) + "," + codes_[k] + "," + link + "\n"),
+              std::string::npos)
+        << k;
+  }
+
   // The board folder itself verifies too.
   EXPECT_EQ(verify("board").code, 0);
   // The same report as JSON, with the head hash observers compare: the last event's hash.
@@ -400,6 +429,26 @@ TEST_F(ElectionCli, CommandsRefuseBadInputWithAMessage) {
   expect_refused(veche({"registrar", "credentials", "--board", "board", "--key", "registrar.key",
                         "--voters", "0", "--out", "zero.txt"}),
                  "--voters");
+  const std::vector<std::string> more = {"registrar", "credentials",   "--board",  "board",
+                                         "--key",     "registrar.key", "--voters", "3",
+                                         "--out",     "more.txt"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = more;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return veche(args);
+  };
+  expect_refused(with({"--sheets", "more.html"}), "--sheets and --csv need --vote-url");
+  expect_refused(with({"--csv", "more.csv", "--vote-url", "javascript:alert(1)"}), "https://");
+  expect_refused(with({"--csv", "more.csv", "--vote-url", "https://x.example/vote#code="}),
+                 "without a '#'");
+  expect_refused(with({"--csv", "more.csv", "--vote-url", "https://x.example/\"><b>"}),
+                 "no spaces, quotes");
+  expect_refused(
+      with({"--sheets", "more.html", "--vote-url", std::string(kVoteUrl), "--lang", "de"}),
+      "--lang: en or ru");
+  expect_refused(with({"--csv", "codes.csv", "--vote-url", std::string(kVoteUrl)}),
+                 "codes.csv exists already");
+  EXPECT_FALSE(fs::exists(dir_ / "more.txt"));  // refused before anything was written
   // The verifier: a missing file, an empty one, a directory without a board.
   const Outcome missing = run_process({VECHE_VERIFY_BIN, "missing.jsonl"}, dir_);
   EXPECT_EQ(missing.code, 2) << missing.output;

@@ -1,6 +1,6 @@
 // The inline SVG QR code draws exactly libqrencode's modules, with a quiet zone, an escaped
 // accessible name and nothing the page's CSP would block (no style, no script).
-#include "qr_svg.hpp"
+#include "veche/http/qr_svg.hpp"
 
 #include <gtest/gtest.h>
 #include <qrencode.h>

@@ -1,4 +1,4 @@
-#include "qr_svg.hpp"
+#include "veche/http/qr_svg.hpp"
 
 #include <fmt/format.h>
 #include <qrencode.h>

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "accounts_web.hpp"
-#include "qr_svg.hpp"
+#include "veche/http/qr_svg.hpp"
 #include "site_impl.hpp"
 
 namespace veche::http {

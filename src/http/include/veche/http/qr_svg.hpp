@@ -1,5 +1,5 @@
 // QR codes as inline SVG (libqrencode), for pages that must work without JavaScript and
-// without external images (private to src/http).
+// without external images, and for the registrar's printable credential sheets.
 #pragma once
 
 #include <string>
