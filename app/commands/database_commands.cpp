@@ -6,6 +6,8 @@
 #include "commands/setup.hpp"
 #include "veche/coordination/coordination.hpp"
 #include "veche/core/clock.hpp"
+#include "veche/crypto/random.hpp"
+#include "veche/elections/demo.hpp"
 #include "veche/registry/registry.hpp"
 
 namespace veche::app {
@@ -41,6 +43,10 @@ void add_demo_command(CLI::App& app, const GlobalOptions& global) {
     if (!s) throw CLI::RuntimeError(report_error(s.error()));
     if (auto c = coordination::load_demo(**opened, clock); !c) {
       throw CLI::RuntimeError(report_error(c.error()));
+    }
+    if (auto c = crypto::initialize(); !c) throw CLI::RuntimeError(report_error(c.error()));
+    if (auto e = elections::load_demo(**opened, clock); !e) {
+      throw CLI::RuntimeError(report_error(e.error()));
     }
     std::printf("veche: demo coalition loaded\n");
   });

@@ -14,6 +14,7 @@
 #include "veche/coordination/coordination.hpp"
 #include "veche/core/clock.hpp"
 #include "veche/crypto/random.hpp"
+#include "veche/elections/demo.hpp"
 #include "veche/http/server.hpp"
 #include "veche/http/site.hpp"
 #include "veche/registry/accounts.hpp"
@@ -60,6 +61,7 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   if (flags.demo) VECHE_TRY(coordination::load_demo(*db, clock));
   if (flags.demo) VECHE_TRY(load_campaigns_demo(*db, clock, cfg.data_key_file, cfg.db));
   if (flags.demo) VECHE_TRY(load_conversations_demo(*db, clock, cfg.data_key_file, cfg.db));
+  if (flags.demo) VECHE_TRY(elections::load_demo(*db, clock));
   http::SiteOptions site_options;
   site_options.web_root = cfg.web_root;
   site_options.locale_dir = flags.locale_dir.empty() ? VECHE_DEFAULT_LOCALE_DIR : flags.locale_dir;
@@ -99,6 +101,17 @@ Status serve(const GlobalOptions& global, const ServeFlags& flags, const CLI::Ap
   const bool v6 = hp.host.find(':') != std::string::npos;
   std::printf("Veche is serving on http://%s%s%s:%u/\n", v6 ? "[" : "", hp.host.c_str(),
               v6 ? "]" : "", static_cast<unsigned>(server.port()));
+  if (flags.demo) {
+    // Fictional codes of the open demo election, so that a visitor can try the booth.
+    if (auto booth = elections::demo_booth(*db, clock)) {
+      for (const auto& code : booth->codes) {
+        std::printf("  try the booth: http://%s%s%s:%u/elections/%lld/vote#code=%s\n",
+                    v6 ? "[" : "", hp.host.c_str(), v6 ? "]" : "",
+                    static_cast<unsigned>(server.port()), static_cast<long long>(booth->election),
+                    code.c_str());
+      }
+    }
+  }
   std::fflush(stdout);
   server.run();
   spdlog::info("stopped");
