@@ -119,7 +119,7 @@ class DemoRun {
 
 DemoRun counted_election() {
   std::vector<Question> questions = {
-      {"council",
+      {"Coordinating council (up to 3)",
        QuestionKind::kApproval,
        {"Irina Vetrova", "Pavel Lisin", "Olga Kedrova", "Timur Sadykov", "Nadia Orlik"},
        0,
@@ -128,16 +128,24 @@ DemoRun counted_election() {
        0,
        SeatMethod::kNone,
        0},
-      {"assembly",
+      {"Assembly (9 seats)",
        QuestionKind::kPartyList,
-       {"Forum list", "Federalist list", "Rights and Press", "Women's Bloc"},
+       {"Forum list", "Federalist list", "Rights and Press", "Women for Peace"},
        1,
        1,
        true,
        9,
        SeatMethod::kSainteLague,
        50},
-      {"charter", QuestionKind::kYesNo, {"yes", "no"}, 1, 1, true, 0, SeatMethod::kNone, 0},
+      {"Adopt the joint charter",
+       QuestionKind::kYesNo,
+       {"yes", "no"},
+       1,
+       1,
+       true,
+       0,
+       SeatMethod::kNone,
+       0},
   };
   DemoRun run(kCountedId, "Coordinating council, spring round (demo)", std::move(questions),
               kCountedSeed);
@@ -157,10 +165,10 @@ DemoRun counted_election() {
 
 DemoRun open_election() {
   std::vector<Question> questions = {
-      {"priorities",
+      {"What the fund supports first (up to 2)",
        QuestionKind::kApproval,
        {"Legal aid for asylum cases", "Grants for independent media",
-        "Weekend schools in Russian abroad", "Help for political prisoners' families",
+        "Weekend schools in Russian abroad", "Help for the families of political prisoners",
         "A hotline for people leaving Russia"},
        0,
        2,
