@@ -21,8 +21,8 @@ export async function startServer(extraArgs = [], { prepare } = {}) {
   const child = spawn(veche, ['serve', '--db', db, '--listen', '127.0.0.1:0',
                               '--demo', '--log-level', 'warn', ...extraArgs],
                       { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
   const url = await new Promise((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error('veche serve did not start in 20 s')), 20000);
     child.stdout.on('data', (chunk) => {
       out += chunk;
@@ -34,6 +34,7 @@ export async function startServer(extraArgs = [], { prepare } = {}) {
   return {
     url,
     db,
+    output: () => out,  // what the server printed on stdout so far
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
