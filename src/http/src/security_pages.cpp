@@ -7,8 +7,8 @@
 #include <string>
 
 #include "accounts_web.hpp"
-#include "veche/http/qr_svg.hpp"
 #include "site_impl.hpp"
+#include "veche/http/qr_svg.hpp"
 
 namespace veche::http {
 namespace {
