@@ -447,8 +447,16 @@ Result<std::size_t> Elections::warm_open() {
                                      {}));
     for (const auto& r : rows) open.push_back(r.int64(0));
   }
-  for (const ElectionId id : open) VECHE_TRY(inspect(id, [](const record::ElectionState&) {}));
-  return open.size();
+  // One board that does not replay (kDataLoss, for the operator) does not keep the others cold.
+  Status first_error;
+  std::size_t read = 0;
+  for (const ElectionId id : open) {
+    auto st = inspect(id, [](const record::ElectionState&) {});
+    if (st) ++read;
+    if (!st && first_error) first_error = st;
+  }
+  if (!first_error) return first_error.error();
+  return read;
 }
 
 Result<record::Event> Elections::append(ElectionId id, std::string_view type,

@@ -100,7 +100,8 @@ class Elections {
   Result<std::vector<BoardBallot>> ballots(ElectionId id, std::string_view prefix,
                                            std::size_t limit);
   // Replays the board of every election open for voting into this service's cache, so that
-  // the first ballot after a restart does not wait for it. Returns how many were read.
+  // the first ballot after a restart does not wait for it. Returns how many were read; the
+  // first error after trying them all.
   Result<std::size_t> warm_open();
 
  private:
