@@ -169,7 +169,8 @@ struct Server::Impl {
         if (options.body_limit_for) {
           limit = std::max(limit, options.body_limit_for(to_method(head.method()), head.target()));
         }
-        if (const auto length = parser.content_length(); length && *length > limit) {
+        const auto declared = parser.content_length();  // none for a chunked body
+        if (declared && *declared > limit) {
           ec = bhttp::error::body_limit;
         } else if (limit > options.max_body_bytes) {
           large.emplace(large_bodies);
@@ -183,9 +184,9 @@ struct Server::Impl {
           // A slow connection keeps the upload alive as long as bytes keep arriving, up to a
           // whole-body deadline of the usual timeout plus a second per 8 KiB, so that a trickle
           // cannot hold one of the few places for ever.
-          const auto length = parser.content_length().value_or(limit);
-          const auto deadline = std::chrono::steady_clock::now() + options.request_timeout +
-                                std::chrono::seconds(length / (8u << 10));
+          const auto deadline =
+              std::chrono::steady_clock::now() + options.request_timeout +
+              std::chrono::seconds(static_cast<std::int64_t>(declared.value_or(limit) >> 13));
           while (!ec && !parser.is_done()) {
             stream.expires_at(
                 std::min(deadline, std::chrono::steady_clock::now() + options.request_timeout));
