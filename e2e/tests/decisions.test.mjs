@@ -62,13 +62,13 @@ test('a delegate proposes, two organizations vote, the motion closes and the log
   await anna.getByLabel('Quorum denominator').fill('4');
   // Wide enough for a loaded machine: proposing must end before the opening, both votes before
   // the close.
-  const opensAt = Date.now() + 12000;
-  await anna.getByLabel('Voting opens (UTC); the discussion lasts until then').fill(utcIn(12));
-  await anna.getByLabel('Voting closes (UTC)').fill(utcIn(50));
+  const opensAt = Date.now() + 20000;
+  await anna.getByLabel('Voting opens (UTC); the discussion lasts until then').fill(utcIn(20));
+  await anna.getByLabel('Voting closes (UTC)').fill(utcIn(60));
   await anna.locator('#submit-motion').click();
   assert.equal(await anna.locator('#notice').textContent(), 'The motion is proposed.');
   const motionPath = new URL(anna.url()).pathname;
-  const closesAt = opensAt + 38000;
+  const closesAt = opensAt + 40000;
 
   await sleep(Math.max(0, opensAt - Date.now()) + 1500);
   await vote(anna, motionPath, 'yes', '');
