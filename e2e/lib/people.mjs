@@ -47,9 +47,15 @@ export function issueCodes(db, org, count) {
                               String(count), '--days', '2'], { encoding: 'utf8' }).trim().split('\n');
 }
 
-// "2026-11-27T18:00:05" in UTC, `seconds` from now, as a datetime-local input keeps it: the browser
-// drops zero seconds ("18:00"), and Playwright's fill rejects a value the input rewrites.
-export function utcIn(seconds) {
-  const at = new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
+// "2026-11-27T18:00:05" in UTC for the time `ms` (since the epoch), as a datetime-local input keeps
+// it: the browser drops zero seconds ("18:00"), and Playwright's fill rejects a value the input
+// rewrites.
+export function utcAt(ms) {
+  const at = new Date(ms).toISOString().slice(0, 19);
   return at.endsWith(':00') ? at.slice(0, 16) : at;
+}
+
+// The same, `seconds` from now.
+export function utcIn(seconds) {
+  return utcAt(Date.now() + seconds * 1000);
 }

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { veche, startServer, launchBrowser, screenshot } from '../lib/harness.mjs';
-import { person, utcIn } from '../lib/people.mjs';
+import { person, utcAt } from '../lib/people.mjs';
 
 let server;
 let url;
@@ -63,12 +63,13 @@ test('a delegate proposes, two organizations vote, the motion closes and the log
   // Wide enough for a loaded machine: proposing must end before the opening, both votes before
   // the close.
   const opensAt = Date.now() + 20000;
-  await anna.getByLabel('Voting opens (UTC); the discussion lasts until then').fill(utcIn(20));
-  await anna.getByLabel('Voting closes (UTC)').fill(utcIn(60));
+  const closesAt = opensAt + 40000;
+  await anna.getByLabel('Voting opens (UTC); the discussion lasts until then')
+    .fill(utcAt(opensAt));
+  await anna.getByLabel('Voting closes (UTC)').fill(utcAt(closesAt));
   await anna.locator('#submit-motion').click();
   assert.equal(await anna.locator('#notice').textContent(), 'The motion is proposed.');
   const motionPath = new URL(anna.url()).pathname;
-  const closesAt = opensAt + 40000;
 
   await sleep(Math.max(0, opensAt - Date.now()) + 1500);
   await vote(anna, motionPath, 'yes', '');
