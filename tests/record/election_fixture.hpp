@@ -219,6 +219,7 @@ class TestElection {
   const ElectionState& state() const { return state_; }
   const Setup& setup() const { return setup_; }
   const crypto::SigningKey& admin() const { return admin_; }
+  const crypto::SigningKey& registrar() const { return registrar_; }
   const crypto::SigningKey& trustee_key(std::uint32_t i) const { return trustee_keys_[i - 1]; }
   // Voter v's credential, re-derived from its code: a 100,000-voter board cannot keep that many
   // secrets in guarded memory at once (each is its own mapping; the kernel caps them).

@@ -260,6 +260,56 @@ TEST(Tamper, ABallotFromAnUnlistedCredentialFails) {
   expect_fails(ev, kCheckBallots, "not on the credential lists");
 }
 
+// A dishonest registrar edits and re-signs its list of public credentials.
+void edit_credentials(std::vector<Event>& ev, const crypto::SigningKey& registrar,
+                      const std::function<void(json::array&)>& f) {
+  edit(ev[index_of(ev, "credentials")], registrar,
+       [&](json::object& o) { f(o.at("credentials").as_array()); });
+  rechain(ev);
+}
+
+// 12345·B + T with T of order 8: on the curve and not of small order, so not in libsodium's list
+// of small-order points, yet outside the prime-order group (a key with a torsion part).
+constexpr const char* kMixedOrderPoint =
+    "cdbc161be64c4302f56443ff29ccf36a2075be1a1fa67ff126b56315f5681c38";
+
+TEST(Tamper, ACredentialOutsideThePrimeOrderGroupFails) {
+  auto ev = events();
+  edit_credentials(ev, election().registrar(),
+                   [](json::array& list) { list[2] = kMixedOrderPoint; });
+  expect_fails(ev, kCheckCredentials, "credential 2: not a valid Ed25519 public key");
+}
+
+TEST(Tamper, AnUnsortedOrRepeatedCredentialListFails) {
+  for (const bool repeat : {false, true}) {
+    auto ev = events();
+    edit_credentials(ev, election().registrar(), [&](json::array& list) {
+      if (repeat) {
+        list[1] = list[0];
+      } else {
+        std::swap(list[0], list[1]);
+      }
+    });
+    expect_fails(ev, kCheckCredentials, "sorted and distinct");
+  }
+}
+
+TEST(Tamper, TheFirstBadCredentialOfALongListIsNamedWhateverTheCores) {
+  // 3,000 credentials are checked on all cores; the first bad one in the list's order is named.
+  TestElection el(ElectionShape{3, 2, 3000, {}}, 9);
+  el.open();
+  auto ev = el.board().events();
+  ASSERT_EQ(verify(ev).checks.at(kCheckCredentials - 1).status, CheckStatus::kPassed);
+  edit_credentials(ev, el.registrar(), [](json::array& list) {
+    list[2999] = "zz";
+    list[2222] = std::string(64, 'g');
+    list[1777] = kMixedOrderPoint;
+  });
+  expect_fails(ev, kCheckCredentials, "credential 1777: not a valid Ed25519 public key");
+  edit_credentials(ev, el.registrar(), [](json::array& list) { list.erase(list.begin() + 1777); });
+  expect_fails(ev, kCheckCredentials, "credential 2221 is not hex");
+}
+
 TEST(Tamper, ABallotCopiedToAnotherCredentialFailsItsProofs) {
   auto ev = events();
   const auto b0 = index_of(ev, "ballot", 0);

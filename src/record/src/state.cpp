@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstring>
+#include <thread>
 
 #include "json_reader.hpp"
 #include "veche/crypto/hash.hpp"
@@ -153,6 +154,36 @@ Status ElectionState::apply_setup(const Event& e, const json::object& payload) {
 
 namespace {
 
+// Runs f(i) for every i below n, each once, on the machine's cores when n is large.
+template <class F>
+void for_each_index(std::size_t n, const F& f) {
+  const unsigned threads =
+      n < 2048 ? 1U : std::clamp(std::thread::hardware_concurrency(), 1U, 16U);
+  if (threads == 1) {
+    for (std::size_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  std::vector<std::jthread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&f, n, t, threads] {
+      for (std::size_t i = t; i < n; i += threads) f(i);
+    });
+  }
+}
+
+// One public credential of a registrar's list: 32 bytes in hex, a point of prime order (§6).
+// Empty when it is one; otherwise what is wrong, to follow "credential N".
+std::string check_credential(const json::value& item, crypto::VerifyKeyBytes& out) {
+  const auto* s = item.if_string();
+  if (s == nullptr || s->size() != 64) return " is not 32-byte hex";
+  auto b = crypto::from_hex(std::string_view(*s));
+  if (!b) return " is not hex";
+  auto k = crypto::VerifyKey::from_bytes(*b);
+  if (!k) return ": " + k.error().message;
+  out = k->bytes();
+  return {};
+}
+
 Result<std::uint32_t> read_index(const detail::ObjectReader& r, std::string_view key,
                                  std::size_t n) {
   VECHE_ASSIGN_OR_RETURN(const std::uint64_t i, r.integer(key, n));
@@ -300,23 +331,19 @@ Status ElectionState::apply_credentials(const Event& e, const json::object& payl
   }
   auto list = r.array("credentials", kMaxEvents);
   if (!list) return fail(kCheckCredentials, e, list.error().message);
-  std::vector<crypto::VerifyKeyBytes> mine;
-  mine.reserve((*list)->size());
-  for (std::size_t c = 0; c < (*list)->size(); ++c) {
-    const auto* s = (*list)->at(c).if_string();
-    if (s == nullptr || s->size() != 64) {
-      return fail(kCheckCredentials, e, "credential " + std::to_string(c) + " is not 32-byte hex");
+  // Each credential's prime-order check costs about 45 µs, 9 s for a list of 200,000: the checks
+  // are spread over the machine's cores, and the first bad credential in order is named.
+  const json::array& items = **list;
+  std::vector<crypto::VerifyKeyBytes> mine(items.size());
+  std::vector<std::string> bad(items.size());
+  for_each_index(items.size(), [&](std::size_t c) { bad[c] = check_credential(items[c], mine[c]); });
+  for (std::size_t c = 0; c < items.size(); ++c) {
+    if (!bad[c].empty()) {
+      return fail(kCheckCredentials, e, "credential " + std::to_string(c) + bad[c]);
     }
-    auto b = crypto::from_hex(std::string_view(*s));
-    if (!b) return fail(kCheckCredentials, e, "credential " + std::to_string(c) + " is not hex");
-    auto k = crypto::VerifyKey::from_bytes(*b);
-    if (!k)
-      return fail(kCheckCredentials, e,
-                  "credential " + std::to_string(c) + ": " + k.error().message);
-    if (!mine.empty() && !(mine.back() < k->bytes())) {
+    if (c > 0 && !(mine[c - 1] < mine[c])) {
       return fail(kCheckCredentials, e, "credentials must be sorted and distinct");
     }
-    mine.push_back(k->bytes());
   }
   std::vector<crypto::VerifyKeyBytes> merged;
   merged.reserve(credentials_.size() + mine.size());
