@@ -157,8 +157,7 @@ namespace {
 // Runs f(i) for every i below n, each once, on the machine's cores when n is large.
 template <class F>
 void for_each_index(std::size_t n, const F& f) {
-  const unsigned threads =
-      n < 2048 ? 1U : std::clamp(std::thread::hardware_concurrency(), 1U, 16U);
+  const unsigned threads = n < 2048 ? 1U : std::clamp(std::thread::hardware_concurrency(), 1U, 16U);
   if (threads == 1) {
     for (std::size_t i = 0; i < n; ++i) f(i);
     return;
@@ -336,7 +335,8 @@ Status ElectionState::apply_credentials(const Event& e, const json::object& payl
   const json::array& items = **list;
   std::vector<crypto::VerifyKeyBytes> mine(items.size());
   std::vector<std::string> bad(items.size());
-  for_each_index(items.size(), [&](std::size_t c) { bad[c] = check_credential(items[c], mine[c]); });
+  for_each_index(items.size(),
+                 [&](std::size_t c) { bad[c] = check_credential(items[c], mine[c]); });
   for (std::size_t c = 0; c < items.size(); ++c) {
     if (!bad[c].empty()) {
       return fail(kCheckCredentials, e, "credential " + std::to_string(c) + bad[c]);
