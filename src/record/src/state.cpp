@@ -2,8 +2,10 @@
 #include "veche/record/state.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 #include "json_reader.hpp"
@@ -154,20 +156,27 @@ Status ElectionState::apply_setup(const Event& e, const json::object& payload) {
 
 namespace {
 
-// Runs f(i) for every i below n, each once, on the machine's cores when n is large.
+// Runs f(i) for every i below n, each once: on the machine's cores when n is large, in chunks
+// taken from a shared counter. The calling thread works too, so a helper thread the system
+// refuses only makes it slower.
 template <class F>
 void for_each_index(std::size_t n, const F& f) {
-  const unsigned threads = n < 2048 ? 1U : std::clamp(std::thread::hardware_concurrency(), 1U, 16U);
-  if (threads == 1) {
-    for (std::size_t i = 0; i < n; ++i) f(i);
-    return;
-  }
+  constexpr std::size_t kChunk = 256;
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t first = next.fetch_add(kChunk); first < n; first = next.fetch_add(kChunk)) {
+      for (std::size_t i = first; i < std::min(n, first + kChunk); ++i) f(i);
+    }
+  };
+  const unsigned helpers =
+      n < 2048 ? 0U : std::clamp(std::thread::hardware_concurrency(), 1U, 16U) - 1U;
   std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&f, n, t, threads] {
-      for (std::size_t i = t; i < n; i += threads) f(i);
-    });
+  try {
+    for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+    // Fewer helpers than asked: the calling thread below finishes what they do not take.
   }
+  work();
 }
 
 // One public credential of a registrar's list: 32 bytes in hex, a point of prime order (§6).
