@@ -84,6 +84,15 @@ test('the counted demo election draws its result and its record verifies', async
   const report = JSON.parse(run.stdout);
   assert.equal(report.verdict, 'valid');
   assert.equal(report.fingerprint, done.fingerprint);
+  // The head the site states (API and verify page) is the head of the record it served.
+  const detail = await getJson(`/api/v1/elections/${done.id}`);
+  assert.equal(report.head, detail.head);
+  assert.equal(report.events, detail.events);
+  const verifyPage = await browser.newPage({ locale: 'en-US' });
+  await verifyPage.goto(`${server.url}/elections/${done.id}/verify`);
+  assert.equal(await verifyPage.locator('#head').textContent(), report.head);
+  await screenshot(verifyPage, 'demo-verify');
+  await verifyPage.close();
   assert.equal(report.result.counted, result.counted);
   assert.deepEqual(report.result.questions.map((q) => q.counts),
                    result.questions.map((q) => q.choices.map((c) => c.votes)));

@@ -73,8 +73,15 @@ TEST_F(ElectionsSiteTest, AVoterCastsWithoutLoginAndFindsTheBallotOnTheBoard) {
   record::Board expected(election_->board().events());
   expected.append_serialized("ballot", b);
   EXPECT_EQ(rec.body, expected.serialize());
+  // The site states its record head, the one veche-verify prints for the record downloaded now.
+  const std::string head = crypto::to_hex(expected.head());
+  EXPECT_EQ(boost::json::parse(detail.body).at("head").as_string(), head);
+  EXPECT_EQ(boost::json::parse(detail.body).at("events").as_int64(),
+            static_cast<std::int64_t>(expected.events().size()));
   auto verify = send(Method::kGet, path_ + "/verify");
   EXPECT_NE(verify.body.find("veche-verify"), std::string::npos);
+  EXPECT_NE(verify.body.find("<code id=\"head\">" + head + "</code>"), std::string::npos);
+  EXPECT_NE(verify.body.find("each new ballot moves it"), std::string::npos);
 }
 
 TEST_F(ElectionsSiteTest, BadBallotsGetAPrecise400AndChangeNothing) {

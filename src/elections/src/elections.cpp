@@ -208,6 +208,7 @@ Result<Summary> Elections::get(ElectionId id) {
   s.result = st.published_result();
   s.phase = phase_name(st.phase());
   s.events = st.events();
+  if (s.events > 0) s.head = crypto::to_hex(st.head());
   return s;
 }
 

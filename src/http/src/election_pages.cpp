@@ -33,6 +33,7 @@ boost::json::object summary_json(const elections::Summary& s, bool full) {
   o["trustees"] = std::move(trustees);
   o["threshold"] = s.threshold;
   o["events"] = s.events;
+  o["head"] = s.head;
   return o;
 }
 
@@ -49,6 +50,9 @@ Data summary_data(const elections::Summary& s) {
   d.set("trustee_count", std::to_string(s.trustees.size()));
   d.set("open", s.phase == "open");
   d.set("has_result", s.result.has_value());
+  d.set("events", std::to_string(s.events));
+  d.set("head", s.head);
+  d.set("has_head", !s.head.empty());
   Data trustees{Data::type::list};
   for (const auto& t : s.trustees) trustees.push_back(Data("name", t));
   d.set("trustees", trustees);

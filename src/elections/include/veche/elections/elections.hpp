@@ -41,6 +41,7 @@ struct Summary {
   std::string phase;          // "draft" (site-run, before setup), "setup", "open", "closed", "done"
   std::uint64_t ballots = 0;  // ballot events on the board (revotes included)
   std::uint64_t events = 0;
+  std::string head;  // hex hash of the last event: what veche-verify prints as the record head
   std::int64_t imported_at = 0;
   // The published result (the `result` event, checked by the replay): only once it exists.
   std::optional<record::ResultSummary> result;
