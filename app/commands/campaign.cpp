@@ -2,9 +2,7 @@
 // (docs/campaigns.md). Recounting reads only a published list: no database needed.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
@@ -12,6 +10,7 @@
 #include "veche/campaigns/export.hpp"
 #include "veche/campaigns/log.hpp"
 #include "veche/campaigns/petition.hpp"
+#include "veche/core/file.hpp"
 #include "veche/crypto/random.hpp"
 
 namespace veche::app {
@@ -173,15 +172,9 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
   recount->add_option("--receipt", flags->receipt, "Also look for the hash of this receipt");
   recount->callback([flags] {
     if (auto s = crypto::initialize(); !s) fail(s.error());
-    std::stringstream ss;
-    if (flags->file == "-") {
-      ss << std::cin.rdbuf();
-    } else {
-      std::ifstream in(flags->file, std::ios::binary);
-      if (!in) fail(not_found("cannot read " + flags->file));
-      ss << in.rdbuf();
-    }
-    auto r = campaigns::recount(ss.str(), flags->receipt);
+    const auto text = core::read_file(flags->file == "-" ? "/dev/stdin" : flags->file);
+    if (!text) fail(text.error());
+    auto r = campaigns::recount(*text, flags->receipt);
     if (!r) fail(r.error());
     std::printf("declared %lld, counted %lld distinct hashes, digest %s\n",
                 static_cast<long long>(r->declared), static_cast<long long>(r->counted),

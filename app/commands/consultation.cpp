@@ -2,11 +2,10 @@
 // scripts. Constituents answer on the site or through the API.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
+#include "veche/core/file.hpp"
 #include "veche/count/output.hpp"
 #include "veche/decisions/consultations.hpp"
 
@@ -108,11 +107,7 @@ void add_consultation_command(CLI::App& app, const GlobalOptions& global) {
       n.title = flags->title;
       n.question = flags->question;
       if (!flags->question_file.empty()) {
-        std::ifstream in(flags->question_file, std::ios::binary);
-        if (!in) return not_found("cannot read " + flags->question_file);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        n.question = ss.str();
+        VECHE_ASSIGN_OR_RETURN(n.question, core::read_file(flags->question_file));
       }
       const auto kind = decisions::parse_question_kind(flags->kind);
       if (!kind) return invalid_argument("--kind must be single-choice, approval or ranked");

@@ -13,11 +13,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "commands/commands.hpp"
+#include "veche/core/file.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/crypto/secret.hpp"
 #include "veche/crypto/sign.hpp"
@@ -25,6 +24,8 @@
 #include "veche/record/state.hpp"
 
 namespace veche::app::elections {
+
+using core::read_file;
 
 inline void fail(const Error& e) { throw CLI::RuntimeError(report_error(e)); }
 template <class T>
@@ -40,14 +41,6 @@ inline void init_crypto() { must(crypto::initialize()); }
 
 inline std::filesystem::path board_file(const std::string& dir) {
   return std::filesystem::path(dir) / "board.jsonl";
-}
-
-inline Result<std::string> read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return not_found("cannot read " + p.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The board folder, locked for the lifetime of this object (exclusive: one writer at a time).

@@ -3,11 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "commands/commands.hpp"
 #include "commands/setup.hpp"
+#include "veche/core/file.hpp"
 #include "veche/registry/accounts.hpp"
 #include "veche/registry/registry.hpp"
 
@@ -34,14 +33,6 @@ void with_registry(const GlobalOptions& global, const AdminFlags& flags, Fn&& fn
   auto context = open_registry(global, flags.db);
   if (!context) fail(context.error());
   if (auto s = fn(**context); !s) fail(s.error());
-}
-
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return not_found("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void add_db_option(CLI::App* sub, AdminFlags& flags) {
@@ -100,10 +91,10 @@ void add_coalition(CLI::App& app, const GlobalOptions& global) {
   charter->add_option("--ru", flags->text_ru, "Markdown file in Russian")->check(CLI::ExistingFile);
   charter->callback([&global, flags] {
     with_registry(global, *flags, [&](RegistryContext& c) -> Status {
-      VECHE_ASSIGN_OR_RETURN(auto en, read_text_file(flags->text_en));
+      VECHE_ASSIGN_OR_RETURN(auto en, core::read_file(flags->text_en));
       std::string ru;
       if (!flags->text_ru.empty()) {
-        VECHE_ASSIGN_OR_RETURN(ru, read_text_file(flags->text_ru));
+        VECHE_ASSIGN_OR_RETURN(ru, core::read_file(flags->text_ru));
       }
       registry::Registry reg(*c.db, c.clock);
       VECHE_ASSIGN_OR_RETURN(int version, reg.adopt_charter({en, ru}));

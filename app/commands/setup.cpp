@@ -1,14 +1,13 @@
 #include "commands/setup.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "veche/agenda/outbox.hpp"
 #include "veche/campaigns/campaigns.hpp"
 #include "veche/conversations/conversations.hpp"
 #include "veche/coordination/coordination.hpp"
+#include "veche/core/file.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/decisions/log.hpp"
 #include "veche/elections/elections.hpp"
@@ -20,11 +19,9 @@ namespace veche::app {
 Result<core::Config> load_config(const GlobalOptions& global) {
   core::Config cfg;
   if (!global.config_file.empty()) {
-    std::ifstream in(global.config_file, std::ios::binary);
-    if (!in) return not_found("cannot read the configuration file " + global.config_file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    VECHE_TRY(core::apply_toml(cfg, ss.str()));
+    auto text = core::read_file(global.config_file);
+    if (!text) return not_found("cannot read the configuration file " + global.config_file);
+    VECHE_TRY(core::apply_toml(cfg, *text));
   }
   VECHE_TRY(core::apply_env(cfg, [](const char* name) -> std::optional<std::string> {
     const char* v = std::getenv(name);

@@ -8,12 +8,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <thread>
 
+#include "veche/core/file.hpp"
 #include "veche/crypto/random.hpp"
 #include "veche/record/verify.hpp"
 
@@ -122,14 +121,12 @@ int main(int argc, char** argv) {
   std::filesystem::path file(path);
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) file /= "board.jsonl";
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  const auto read = veche::core::read_file(file);
+  if (!read) {
     std::fprintf(stderr, "veche-verify: cannot read %s\n", file.c_str());
     return 2;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string record = ss.str();
+  const std::string& record = *read;
 
   if (!as_json) std::printf("veche-verify: %s (%zu bytes)\n", file.c_str(), record.size());
   veche::record::VerifyOptions options;

@@ -4,8 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "veche/core/file.hpp"
 
 namespace veche::http {
 namespace {
@@ -33,15 +34,6 @@ std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-bool read_whole(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
 }  // namespace
 
 StaticFiles StaticFiles::load(const std::string& dir) {
@@ -52,10 +44,9 @@ StaticFiles StaticFiles::load(const std::string& dir) {
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     if (!it->is_regular_file()) continue;
-    std::ifstream in(it->path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string body = ss.str();
+    auto read = core::read_file(it->path());
+    if (!read) continue;
+    std::string body = std::move(*read);
     total += body.size();
     if (total > (16u << 20)) break;
     const auto rel = fs::relative(it->path(), dir).generic_string();
@@ -68,12 +59,12 @@ StaticFiles StaticFiles::load(const std::string& dir) {
 
 void StaticFiles::add_vendor(const std::string& list, const std::string& modules_dir) {
   namespace fs = std::filesystem;
-  std::string text;
-  if (!read_whole(list, text)) {
+  const auto text = core::read_file(list);
+  if (!text) {
     spdlog::warn("static files: no vendor list at {}", list);
     return;
   }
-  std::istringstream lines(text);
+  std::istringstream lines(*text);
   std::string line;
   std::size_t total = 0;
   while (std::getline(lines, line)) {
@@ -82,16 +73,18 @@ void StaticFiles::add_vendor(const std::string& list, const std::string& modules
     const fs::path rel(line);
     bool inside = rel.is_relative() && !rel.empty();
     for (const auto& part : rel) inside = inside && part != ".." && part != ".";
-    std::string body;
     if (!inside) {
       spdlog::warn("static files: vendor path {} is not inside {}", line, modules_dir);
       continue;
     }
-    if (!fs::is_regular_file(fs::path(modules_dir) / rel) ||
-        !read_whole(fs::path(modules_dir) / rel, body)) {
+    const fs::path path = fs::path(modules_dir) / rel;
+    Result<std::string> read = not_found("not a regular file");
+    if (fs::is_regular_file(path)) read = core::read_file(path);
+    if (!read) {
       spdlog::warn("static files: vendor file {} is missing (run scripts/deps)", line);
       continue;
     }
+    std::string body = std::move(*read);
     total += body.size();
     if (total > (16u << 20)) {
       spdlog::warn("static files: vendor files over 16 MiB; {} and later skipped", line);

@@ -1,10 +1,9 @@
 #include "templates.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <kainjow/mustache.hpp>
-#include <sstream>
 
+#include "veche/core/file.hpp"
 #include "veche/core/text.hpp"
 
 namespace veche::http {
@@ -46,13 +45,11 @@ Result<Templates> Templates::load(
   auto names = std::make_shared<std::map<std::string, bool>>();
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().extension() != ".mustache") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
+    VECHE_ASSIGN_OR_RETURN(const std::string source, core::read_file(entry.path()));
     const std::string file = entry.path().filename().string();
     const std::string name = entry.path().stem().string();
     for (const auto& [lang, tr] : languages) {
-      VECHE_ASSIGN_OR_RETURN(auto text, translate_sections(ss.str(), tr, file));
+      VECHE_ASSIGN_OR_RETURN(auto text, translate_sections(source, tr, file));
       mustache::mustache check{text};
       if (!check.is_valid()) {
         return invalid_argument("template " + file + ": " + check.error_message());
